@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/** A UUID (any version) in canonical lowercase-insensitive form. */
+export const Uuid = z.uuid();
+export type Uuid = z.infer<typeof Uuid>;
+
+/** UUIDv7: client-generated message ids, time-ordered. */
+export const UuidV7 = z.uuid({ version: 'v7' });
+
+/** Unpadded base64url, as produced by the client SDK for every binary field. */
+export const Base64Url = z.string().regex(/^[A-Za-z0-9_-]*$/, 'must be unpadded base64url');
+
+/** Base64url of exactly `bytes` bytes. */
+export const base64UrlOfBytes = (bytes: number) =>
+  Base64Url.length(Math.ceil((bytes * 4) / 3), `must encode exactly ${bytes} bytes`);
+
+/**
+ * Usernames: 3-32 characters, lowercase letters, digits, `_`, `.` and `-`, starting with a letter or digit.
+ * Uniqueness is case-insensitive; the canonical form is lowercase.
+ */
+export const Username = z
+  .string()
+  .trim()
+  .min(3, 'username must be at least 3 characters')
+  .max(32, 'username must be at most 32 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'username may contain letters, digits, "_", "." and "-", starting with a letter or digit')
+  .transform((s) => s.toLowerCase());
+
+/** NIST SP 800-63B: length, not composition. 8..256 characters. */
+export const Password = z
+  .string()
+  .min(8, 'password must be at least 8 characters')
+  .max(256, 'password must be at most 256 characters');
+
+/** Stable machine-readable error codes, shared by HTTP, WebSocket and NATS RPC. */
+export const ErrorCode = z.enum([
+  'bad_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'rate_limited',
+  'unavailable',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** The one error body used everywhere: `{ "error": { "code", "message", "details"? } }`. */
+export const ErrorBody = z.object({
+  error: z.object({
+    code: ErrorCode,
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** HTTP status for each error code. */
+export const httpStatusOf: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** ISO-8601 timestamp string. */
+export const Timestamp = z.iso.datetime({ offset: true });

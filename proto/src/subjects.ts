@@ -1,0 +1,69 @@
+/**
+ * Every NATS subject and JetStream stream name CipherLink uses, built in one place.
+ *
+ * Shape: `cl.<evt|rpc|cmd>.<domain>.v<major>.<name>[.<id>]` — lowercase tokens, ids last so that `*` wildcards and
+ * per-id permissions work. Events are named in the past tense.
+ */
+
+const TOKEN = /^[a-z0-9-]+$/;
+
+function id(token: string): string {
+  const t = token.toLowerCase();
+  if (!TOKEN.test(t)) throw new Error(`invalid subject token: ${JSON.stringify(token)}`);
+  return t;
+}
+
+export const subjects = {
+  rpc: {
+    /** auth: the JSON Web Key Set that verifies access tokens. */
+    authJwks: 'cl.rpc.auth.v1.jwks',
+    /** directory: the conversations a user belongs to (with members). */
+    directoryConversationsOfUser: 'cl.rpc.directory.v1.conversations-of-user',
+    /** directory: is this user a member of this conversation? */
+    directoryMembership: 'cl.rpc.directory.v1.membership',
+    /** directory: user ids sharing at least one conversation with a user (who may see their presence). */
+    directoryContacts: 'cl.rpc.directory.v1.contacts',
+    /** presence: current online state of some users. */
+    presenceQuery: 'cl.rpc.presence.v1.query',
+    /** presence: a gateway reports a live connection (connect and heartbeat). */
+    presenceHeartbeat: 'cl.rpc.presence.v1.heartbeat',
+    /** presence: a gateway reports a closed connection. */
+    presenceDisconnect: 'cl.rpc.presence.v1.disconnect',
+    /** directory: does this device belong to this user? */
+    directoryDeviceCheck: 'cl.rpc.directory.v1.device-check',
+  },
+  cmd: {
+    /** gateway -> message-store (JetStream): store this ciphertext. */
+    messageSend: (conversationId: string) => `cl.cmd.message.v1.send.${id(conversationId)}`,
+    messageSendAll: 'cl.cmd.message.v1.send.*',
+  },
+  evt: {
+    /** auth (JetStream): an account was created. */
+    userRegistered: 'cl.evt.auth.v1.user-registered',
+    /** message-store (JetStream): a message was stored and got its sequence number. */
+    messageStored: (conversationId: string) => `cl.evt.message.v1.stored.${id(conversationId)}`,
+    messageStoredAll: 'cl.evt.message.v1.stored.*',
+    /** directory (JetStream): a user joined a conversation (DM creation adds both). */
+    memberAdded: (conversationId: string) => `cl.evt.directory.v1.member-added.${id(conversationId)}`,
+    memberAddedAll: 'cl.evt.directory.v1.member-added.*',
+    /** directory (core): a device registered its public key. */
+    deviceRegistered: (userId: string) => `cl.evt.directory.v1.device-registered.${id(userId)}`,
+    /** presence (core): a user went online or offline. */
+    presenceChanged: (userId: string) => `cl.evt.presence.v1.changed.${id(userId)}`,
+    presenceChangedAll: 'cl.evt.presence.v1.changed.*',
+  },
+} as const;
+
+/** JetStream streams. Each service creates (idempotently) the streams it publishes to. */
+export const streams = {
+  /** Commands to store messages; work queue consumed by message-store. */
+  messageCommands: { name: 'CL_MESSAGE_CMD', subjects: ['cl.cmd.message.v1.>'] },
+  /** Durable events: accounts, membership, stored messages. */
+  events: { name: 'CL_EVENTS', subjects: ['cl.evt.auth.v1.>', 'cl.evt.directory.v1.member-added.>', 'cl.evt.message.v1.>'] },
+} as const;
+
+/** Durable consumer names. */
+export const consumers = {
+  messageStoreSend: 'message-store-send',
+  directoryUserRegistered: 'directory-user-registered',
+} as const;

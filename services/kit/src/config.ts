@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/** Raised at start when the environment does not satisfy a service's config schema. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Validate environment variables against a zod object schema whose keys are the variable names.
+ * A missing or malformed variable stops the process with a message naming it.
+ */
+export function loadConfig<S extends z.ZodObject>(schema: S, env: Record<string, string | undefined>): z.output<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** Shared variable definitions; each service's config.ts picks the ones it needs. Defaults suit this machine. */
+export const envVars = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/cipherlink'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  HTTP_HOST: z.string().default('0.0.0.0'),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** Comma-separated list of allowed browser origins (WebSocket Origin check, refresh/logout Origin check). */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('http://localhost:8080,http://127.0.0.1:8080')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
+} as const;
