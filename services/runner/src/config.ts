@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { envVars, loadConfig } from '@cipherlink/kit';
+
+export const SERVICE_NAMES = ['auth', 'directory', 'message-store', 'presence', 'gateway'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+const RunnerEnv = z.object({
+  NODE_ENV: envVars.NODE_ENV,
+  LOG_LEVEL: envVars.LOG_LEVEL,
+  HTTP_HOST: envVars.HTTP_HOST,
+  HTTP_PORT: envVars.HTTP_PORT,
+  OTEL_EXPORTER_OTLP_ENDPOINT: envVars.OTEL_EXPORTER_OTLP_ENDPOINT,
+  /** `all` (default) or a comma list of service names. */
+  CL_SERVICES: z
+    .string()
+    .default('all')
+    .transform((s, ctx) => {
+      if (s.trim() === 'all') return [...SERVICE_NAMES];
+      const names = s.split(',').map((n) => n.trim()).filter(Boolean);
+      for (const n of names) if (!(SERVICE_NAMES as readonly string[]).includes(n)) ctx.addIssue({ code: 'custom', message: `unknown service "${n}"` });
+      return names as ServiceName[];
+    }),
+  /** Directory of the built web app to serve at `/`; empty disables it. */
+  WEB_DIST: z.string().default(''),
+  /** Apply migrations at start (default true). */
+  MIGRATE_ON_START: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+});
+export type RunnerConfig = z.output<typeof RunnerEnv>;
+
+export const loadRunnerConfig = (env: Record<string, string | undefined>): RunnerConfig => loadConfig(RunnerEnv, env);
