@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Two projects: `unit` (pure code, tests beside it under src/) and `integration` (tests under test/ that talk to
- * the real PostgreSQL, Redis and NATS on this machine). Browser tests run separately (scripts/e2e.mjs).
+ * the real PostgreSQL, Redis and NATS on this machine). `e2e` drives real Chromium against the whole stack.
  */
 export default defineConfig({
   test: {
@@ -26,6 +26,21 @@ export default defineConfig({
           env: {
             NODE_ENV: 'test',
             LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+            DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/cipherlink_test',
+          },
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          env: {
+            NODE_ENV: 'test',
+            LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
             DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/cipherlink_test',
           },
         },

@@ -195,10 +195,14 @@ export interface DurableConsumer {
 /**
  * Consume a JetStream durable consumer. The message is acknowledged only after `handler` resolves; a failing handler
  * gets a delayed redelivery; a payload that fails validation is terminated (it can never succeed) and logged.
+ *
+ * `concurrency` (default 1: one message at a time) lets up to that many handlers run at once, each message still
+ * acked only after its own handler resolves. Handlers start in delivery order; callers that need per-key ordering
+ * serialise inside the handler.
  */
 export async function consumeDurable<S extends z.ZodType>(
   nats: Nats,
-  opts: { stream: string; durable: string; filterSubject: string; schema: S; logger: Logger; maxDeliver?: number },
+  opts: { stream: string; durable: string; filterSubject: string; schema: S; logger: Logger; maxDeliver?: number; concurrency?: number },
   handler: (payload: z.output<S>, msg: JsMsg) => Promise<void>,
 ): Promise<DurableConsumer> {
   const log = opts.logger.child({ module: 'consumer', durable: opts.durable });
@@ -212,22 +216,32 @@ export async function consumeDurable<S extends z.ZodType>(
   });
   const consumer = await nats.js.consumers.get(opts.stream, opts.durable);
   const messages = await consumer.consume({ max_messages: 256 });
+  // Never rejects: every outcome ends in ack, nak or term.
+  const processOne = async (m: JsMsg): Promise<void> => {
+    const parsed = opts.schema.safeParse(safeJson(m));
+    if (!parsed.success) {
+      log.warn({ seq: m.seq, issues: describeIssues(parsed.error) }, 'terminating invalid message');
+      m.term('invalid payload');
+      return;
+    }
+    try {
+      await withSpan(`consume ${m.subject}`, { kind: SpanKind.CONSUMER, parent: contextOf(m.headers) }, () => handler(parsed.data, m));
+      m.ack();
+    } catch (err) {
+      log.error({ err, seq: m.seq, deliveries: m.info.deliveryCount }, 'handler failed; will redeliver');
+      m.nak(Math.min(30_000, 250 * 2 ** m.info.deliveryCount));
+    }
+  };
+  const limit = Math.max(1, Math.floor(opts.concurrency ?? 1));
+  const inflight = new Set<Promise<void>>();
   const done = (async () => {
     for await (const m of messages) {
-      const parsed = opts.schema.safeParse(safeJson(m));
-      if (!parsed.success) {
-        log.warn({ seq: m.seq, issues: describeIssues(parsed.error) }, 'terminating invalid message');
-        m.term('invalid payload');
-        continue;
-      }
-      try {
-        await withSpan(`consume ${m.subject}`, { kind: SpanKind.CONSUMER, parent: contextOf(m.headers) }, () => handler(parsed.data, m));
-        m.ack();
-      } catch (err) {
-        log.error({ err, seq: m.seq, deliveries: m.info.deliveryCount }, 'handler failed; will redeliver');
-        m.nak(Math.min(30_000, 250 * 2 ** m.info.deliveryCount));
-      }
+      const task: Promise<void> = processOne(m).finally(() => inflight.delete(task));
+      inflight.add(task);
+      if (inflight.size >= limit) await Promise.race(inflight);
     }
+    // The iterator ends on stop(): let in-flight handlers finish and ack before the connection drains.
+    await Promise.all(inflight);
   })();
   return {
     async stop() {
