@@ -8,3 +8,4 @@ export * from './access-token';
 export * from './postgres';
 export * from './http';
 export * from './service';
+export * from './origin';

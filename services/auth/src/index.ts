@@ -1,0 +1,2 @@
+export { createAuthService, type AuthServiceDeps } from './service';
+export { loadAuthConfig, type AuthConfig } from './config';

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { envVars, loadConfig } from '@cipherlink/kit';
+
+const MessageStoreEnv = z
+  .object({
+    NODE_ENV: envVars.NODE_ENV,
+    LOG_LEVEL: envVars.LOG_LEVEL,
+    DATABASE_URL: envVars.DATABASE_URL,
+    NATS_URL: envVars.NATS_URL,
+    /** Used only when the service runs alone (src/main.ts); the runner owns its own server. */
+    HTTP_HOST: envVars.HTTP_HOST,
+    HTTP_PORT: envVars.HTTP_PORT,
+    OTEL_EXPORTER_OTLP_ENDPOINT: envVars.OTEL_EXPORTER_OTLP_ENDPOINT,
+    /** Which adapter keeps the ciphertext history. */
+    MESSAGE_STORE: z.enum(['postgres', 'mongodb']).default('postgres'),
+    /** Required when MESSAGE_STORE=mongodb. */
+    MONGO_URL: z.string().min(1).optional(),
+    MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a MongoDB database name').default('cipherlink'),
+    /** Commands stored in parallel (different conversations only; one conversation stays in order). */
+    MESSAGE_CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  })
+  .superRefine((env, ctx) => {
+    if (env.MESSAGE_STORE === 'mongodb' && !env.MONGO_URL) {
+      ctx.addIssue({ code: 'custom', path: ['MONGO_URL'], message: 'required when MESSAGE_STORE=mongodb' });
+    }
+  });
+
+/** Validated configuration of the message-store service. */
+export type MessageStoreConfig = z.output<typeof MessageStoreEnv>;
+
+/** Read and validate the message-store variables; throws ConfigError naming the bad variable. */
+export const loadMessageStoreConfig = (env: Record<string, string | undefined>): MessageStoreConfig => loadConfig(MessageStoreEnv, env);

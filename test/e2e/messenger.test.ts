@@ -1,0 +1,151 @@
+import { Writable } from 'node:stream';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createLogger } from '@cipherlink/kit';
+import { startStack, type Stack } from '@cipherlink/runner';
+import { launchChromium } from './browser';
+import { dumpServerStores, leakForms } from './server-stores';
+
+/**
+ * The walking skeleton, as two people would use it: Alice and Bob in two real Chromium contexts register, open a
+ * DM, chat both ways, reload and read history, catch up after being offline; then a canary sentence typed by Alice
+ * is shown on Bob's screen while appearing in no server store and no service log.
+ */
+
+const root = resolve(import.meta.dirname, '..', '..');
+const password = 'correct horse battery staple';
+const suffix = Date.now().toString(36);
+const alice = `alice${suffix}`;
+const bob = `bob${suffix}`;
+
+let stack: Stack;
+let browser: Browser;
+let logText = '';
+const contexts: BrowserContext[] = [];
+
+async function openApp(): Promise<Page> {
+  const context = await browser.newContext();
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error('[page error]', err.message));
+  await page.goto(stack.url);
+  return page;
+}
+
+async function signUp(page: Page, username: string) {
+  await page.getByTestId('auth-username').fill(username);
+  await page.getByTestId('auth-password').fill(password);
+  await page.getByTestId('auth-register').click();
+  await expect.poll(() => page.getByTestId('me-username').textContent(), { timeout: 15_000 }).toContain(username);
+  await expect.poll(() => page.getByTestId('connection-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('open');
+}
+
+async function openDmWith(page: Page, peer: string) {
+  await page.getByTestId('new-dm-username').fill(peer);
+  await page.getByTestId('new-dm-start').click();
+  await page.locator(`[data-testid="conversation-item"][data-peer="${peer}"]`).click();
+}
+
+async function send(page: Page, text: string) {
+  await page.getByTestId('composer').fill(text);
+  await page.getByTestId('send').click();
+  await expect
+    .poll(() => page.locator('[data-testid="message"][data-mine="true"]', { hasText: text }).getAttribute('data-status'), { timeout: 15_000 })
+    .toBe('sent');
+}
+
+async function expectMessage(page: Page, text: string, mine = false) {
+  await expect
+    .poll(() => page.locator(`[data-testid="message"][data-mine="${mine}"]`, { hasText: text }).count(), { timeout: 15_000 })
+    .toBe(1);
+}
+
+beforeAll(async () => {
+  const logs = new Writable({
+    write(chunk, _enc, cb) {
+      logText += String(chunk);
+      cb();
+    },
+  });
+  stack = await startStack(
+    { ...process.env, HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', WEB_DIST: join(root, 'web', 'app', 'dist'), LOG_LEVEL: 'debug' },
+    { logger: createLogger({ name: 'e2e', level: 'debug', destination: logs }) },
+  );
+  // The page's origin must be allowed by the gateway and auth (Origin checks).
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await stack?.close();
+  mkdirSync(join(root, 'test-results'), { recursive: true });
+  writeFileSync(join(root, 'test-results', 'e2e-services.log'), logText);
+});
+
+describe('two browsers, one end-to-end encrypted DM', () => {
+  let alicePage: Page;
+  let bobPage: Page;
+
+  it('registers Alice and Bob and opens the same DM from both sides', async () => {
+    alicePage = await openApp();
+    bobPage = await openApp();
+    await signUp(alicePage, alice);
+    await signUp(bobPage, bob);
+    await openDmWith(alicePage, bob);
+    await expect.poll(() => bobPage.locator(`[data-testid="conversation-item"][data-peer="${alice}"]`).count(), { timeout: 15_000 }).toBe(1);
+    await bobPage.locator(`[data-testid="conversation-item"][data-peer="${alice}"]`).click();
+  });
+
+  it('delivers messages both ways in real time and shows presence', async () => {
+    await send(alicePage, 'Hi Bob, this is Alice.');
+    await expectMessage(bobPage, 'Hi Bob, this is Alice.');
+    await send(bobPage, 'Hello Alice! Bob here.');
+    await expectMessage(alicePage, 'Hello Alice! Bob here.');
+    await expect.poll(() => alicePage.getByTestId('presence-status').textContent(), { timeout: 15_000 }).toContain('online');
+    await alicePage.screenshot({ path: join(root, 'test-results', 'e2e-alice-chat.png') });
+  });
+
+  it('reads the history again after a reload (keys from IndexedDB, ciphertext from message-store)', async () => {
+    await bobPage.reload();
+    await expect.poll(() => bobPage.getByTestId('me-username').textContent(), { timeout: 15_000 }).toContain(bob);
+    await bobPage.locator(`[data-testid="conversation-item"][data-peer="${alice}"]`).click();
+    await expectMessage(bobPage, 'Hi Bob, this is Alice.');
+    await expectMessage(bobPage, 'Hello Alice! Bob here.', true);
+    await expect.poll(() => bobPage.getByText("Can't decrypt").count()).toBe(0);
+  });
+
+  it('brings an offline user every missed message, in order, once', async () => {
+    await bobPage.close();
+    await expect.poll(() => alicePage.getByTestId('presence-status').textContent(), { timeout: 20_000 }).not.toContain('online');
+    for (const n of [1, 2, 3]) await send(alicePage, `While you were away #${n}`);
+    bobPage = await contexts[1]!.newPage();
+    await bobPage.goto(stack.url);
+    await expect.poll(() => bobPage.getByTestId('me-username').textContent(), { timeout: 15_000 }).toContain(bob);
+    await bobPage.locator(`[data-testid="conversation-item"][data-peer="${alice}"]`).click();
+    for (const n of [1, 2, 3]) await expectMessage(bobPage, `While you were away #${n}`);
+    const texts = await bobPage.getByTestId('message').allTextContents();
+    const order = [1, 2, 3].map((n) => texts.findIndex((t) => t.includes(`While you were away #${n}`)));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    await expect.poll(() => alicePage.getByTestId('presence-status').textContent(), { timeout: 15_000 }).toContain('online');
+  });
+
+  it('shows a canary sentence to Bob while no server store or log ever holds it', async () => {
+    const canary = `Canary ${crypto.randomUUID()} sings in the coal mine`;
+    await send(alicePage, canary);
+    await expectMessage(bobPage, canary);
+    await bobPage.screenshot({ path: join(root, 'test-results', 'e2e-bob-canary.png') });
+
+    const stores = await dumpServerStores({ databaseUrl: process.env.DATABASE_URL! });
+    // The stores are not empty: the ciphertext of this conversation is there.
+    expect(stores.postgres).toContain('message_store_messages');
+    expect(stores.postgres!.length).toBeGreaterThan(1000);
+    const all = { ...stores, logs: logText };
+    for (const [store, text] of Object.entries(all)) {
+      for (const form of leakForms(canary)) expect(text.includes(form), `${store} contains the canary (${form})`).toBe(false);
+      for (const form of leakForms('Hi Bob, this is Alice.')) expect(text.includes(form), `${store} contains a message`).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,39 @@
+import { useState } from 'react';
+import type { PublicUser } from '@cipherlink/proto';
+import { ConnectionPill } from './ConnectionPill';
+import { Avatar } from './Avatar';
+
+export function SidebarHeader({ me, onSignOut }: { me: PublicUser; onSignOut(): Promise<void> }) {
+  const [signingOut, setSigningOut] = useState(false);
+
+  async function signOut() {
+    setSigningOut(true);
+    try {
+      await onSignOut();
+    } catch (err) {
+      console.warn('sign out failed', err);
+      setSigningOut(false);
+    }
+  }
+
+  return (
+    <header className="flex items-center gap-3 border-b border-slate-200 px-4 pt-[max(0.75rem,env(safe-area-inset-top))] pb-3 dark:border-slate-800">
+      <Avatar name={me.username} />
+      <div className="min-w-0 flex-1">
+        <p data-testid="me-username" className="truncate font-semibold">
+          {me.username}
+        </p>
+        <ConnectionPill />
+      </div>
+      <button
+        data-testid="signout"
+        type="button"
+        disabled={signingOut}
+        onClick={() => void signOut()}
+        className="rounded-lg px-3 py-1.5 text-sm text-slate-600 transition hover:bg-slate-100 disabled:opacity-60 dark:text-slate-300 dark:hover:bg-slate-800"
+      >
+        Sign out
+      </button>
+    </header>
+  );
+}

@@ -1,0 +1,105 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { DecryptedMessage } from '@cipherlink/client';
+import { useClient } from './ClientContext';
+
+export interface ConversationMessages {
+  messages: DecryptedMessage[];
+  /** History has been fetched at least once. */
+  loaded: boolean;
+  loading: boolean;
+  error: string | null;
+}
+
+export interface MessageStore {
+  byConversation: ReadonlyMap<string, ConversationMessages>;
+  /** Fetch history for a conversation once; live messages keep it current afterwards. */
+  loadHistory(conversationId: string, options?: { force?: boolean }): void;
+  /** Hide a message locally (a failed send the user retried). */
+  dismiss(messageId: string): void;
+}
+
+const EMPTY: ConversationMessages = { messages: [], loaded: false, loading: false, error: null };
+
+/**
+ * Messages of every conversation, fed by the SDK's `message` event (new, acknowledged or failed messages) and by
+ * history loads. Messages are keyed by id, so an ack replaces its pending copy and duplicates collapse.
+ */
+export function useMessages(): MessageStore {
+  const client = useClient();
+  const [byConversation, setByConversation] = useState<ReadonlyMap<string, ConversationMessages>>(() => new Map());
+  const [dismissed, setDismissed] = useState<ReadonlySet<string>>(() => new Set());
+  const requested = useRef(new Set<string>());
+
+  const update = useCallback((conversationId: string, fn: (current: ConversationMessages) => ConversationMessages) => {
+    setByConversation((prev) => new Map(prev).set(conversationId, fn(prev.get(conversationId) ?? EMPTY)));
+  }, []);
+
+  useEffect(() => {
+    return client.on('message', (message) => {
+      update(message.conversationId, (cur) => ({ ...cur, messages: upsertMessages(cur.messages, [message]) }));
+    });
+  }, [client, update]);
+
+  const loadHistory = useCallback(
+    (conversationId: string, options?: { force?: boolean }) => {
+      if (requested.current.has(conversationId) && !options?.force) return;
+      requested.current.add(conversationId);
+      update(conversationId, (cur) => ({ ...cur, loading: true, error: null }));
+      client
+        .history(conversationId)
+        .then((history) =>
+          update(conversationId, (cur) => ({
+            messages: upsertMessages(cur.messages, history),
+            loaded: true,
+            loading: false,
+            error: null,
+          })),
+        )
+        .catch((err: unknown) => {
+          requested.current.delete(conversationId);
+          update(conversationId, (cur) => ({
+            ...cur,
+            loading: false,
+            error: err instanceof Error ? err.message : 'could not load messages',
+          }));
+        });
+    },
+    [client, update],
+  );
+
+  const dismiss = useCallback((messageId: string) => {
+    setDismissed((prev) => new Set(prev).add(messageId));
+  }, []);
+
+  const visible = useMemo(() => withoutDismissed(byConversation, dismissed), [byConversation, dismissed]);
+  return { byConversation: visible, loadHistory, dismiss };
+}
+
+function withoutDismissed(
+  byConversation: ReadonlyMap<string, ConversationMessages>,
+  dismissed: ReadonlySet<string>,
+): ReadonlyMap<string, ConversationMessages> {
+  if (dismissed.size === 0) return byConversation;
+  const out = new Map<string, ConversationMessages>();
+  for (const [id, entry] of byConversation) {
+    out.set(id, { ...entry, messages: entry.messages.filter((m) => !dismissed.has(m.id)) });
+  }
+  return out;
+}
+
+/**
+ * Merge by id (the newer copy wins: an ack replaces its pending message) and order by sequence number; pending
+ * messages (seq 0) go last, in creation order.
+ */
+function upsertMessages(current: readonly DecryptedMessage[], incoming: readonly DecryptedMessage[]): DecryptedMessage[] {
+  const byId = new Map(current.map((m) => [m.id, m] as const));
+  for (const m of incoming) byId.set(m.id, m);
+  return [...byId.values()].sort(compareMessages);
+}
+
+function compareMessages(a: DecryptedMessage, b: DecryptedMessage): number {
+  const sa = a.seq > 0 ? a.seq : Number.POSITIVE_INFINITY;
+  const sb = b.seq > 0 ? b.seq : Number.POSITIVE_INFINITY;
+  if (sa !== sb) return sa - sb;
+  return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0;
+}
