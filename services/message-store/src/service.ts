@@ -23,7 +23,6 @@ export function createMessageStoreService(config: MessageStoreConfig, deps: { lo
   const store = createStore(config, { logger: log });
   let nats: Nats | undefined;
   let consumer: DurableConsumer | undefined;
-  let storeReady = false;
 
   const connected = (): Nats => {
     if (!nats) throw new Error('message-store is not started');
@@ -36,15 +35,10 @@ export function createMessageStoreService(config: MessageStoreConfig, deps: { lo
 
     async migrate() {
       // PostgreSQL: node-pg-migrate; MongoDB: indexes. Both idempotent.
-      await store.init();
-      storeReady = true;
+      await store.migrate();
     },
 
     async start() {
-      if (!storeReady) {
-        await store.init();
-        storeReady = true;
-      }
       nats = await connectNats({ url: config.NATS_URL, name: 'message-store', logger: log });
       await ensureStream(nats.jsm, { ...streams.messageCommands, workQueue: true });
       await ensureStream(nats.jsm, streams.events);

@@ -19,8 +19,8 @@ export interface HistoryPage {
  * the same contract suite (test/store-contract.ts).
  */
 export interface MessageStore {
-  /** Create tables / indexes (idempotent). */
-  init(): Promise<void>;
+  /** Create or upgrade tables / indexes (idempotent; run by `service.migrate()`, safe from several processes). */
+  migrate(): Promise<void>;
   /**
    * Store a message idempotently by id. A new message gets the conversation's next seq (1, 2, 3, ... with no gaps
    * under concurrency); a repeated id returns the original message with `created: false` and never a new seq.

@@ -42,6 +42,7 @@ const isDuplicateKey = (err: unknown): err is MongoServerError => err instanceof
  * its number back when no one took a later one.
  */
 export function createMongoMessageStore(opts: { url: string; dbName: string }): MessageStore {
+  // The driver connects on first use (and reconnects), so start() needs no explicit connect.
   const client = new MongoClient(opts.url, { serverSelectionTimeoutMS: 5_000, appName: 'message-store' });
   const db = client.db(opts.dbName);
   const messages: Collection<MessageDoc> = db.collection<MessageDoc>('messages');
@@ -69,8 +70,7 @@ export function createMongoMessageStore(opts: { url: string; dbName: string }): 
   }
 
   return {
-    async init() {
-      await client.connect();
+    async migrate() {
       await messages.createIndex({ conversationId: 1, seq: 1 }, { unique: true, name: 'conversation_seq' });
     },
 

@@ -77,7 +77,7 @@ export function createPostgresMessageStore(opts: { databaseUrl: string; logger: 
   }
 
   return {
-    async init() {
+    async migrate() {
       await migrate({ databaseUrl: opts.databaseUrl, dir: MIGRATIONS_DIR, service: 'message-store', logger: opts.logger });
     },
 
