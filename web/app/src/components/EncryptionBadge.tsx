@@ -7,8 +7,7 @@ export function EncryptionBadge() {
       className="inline-flex shrink-0 items-center gap-1 rounded-full bg-emerald-500/10 px-2.5 py-1 text-xs font-medium text-emerald-700 dark:text-emerald-400"
     >
       <LockIcon className="h-3.5 w-3.5" />
-      <span className="hidden sm:inline">End-to-end encrypted</span>
-      <span className="sr-only sm:hidden">End-to-end encrypted</span>
+      <span className="sr-only sm:not-sr-only">End-to-end encrypted</span>
     </span>
   );
 }

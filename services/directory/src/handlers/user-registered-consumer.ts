@@ -1,0 +1,32 @@
+import { consumeDurable, type DurableConsumer, type Logger, type Nats } from '@cipherlink/kit';
+import { consumers, streams, subjects, UserRegisteredEvent } from '@cipherlink/proto';
+import type { UserStore } from '../store/user-store';
+
+/**
+ * Keep the directory's user table in step with auth: consume `user-registered` from the durable events stream and
+ * upsert idempotently (redeliveries and replays are harmless). The message is acked only after the write.
+ */
+export function startUserRegisteredConsumer(
+  nats: Nats,
+  users: UserStore,
+  logger: Logger,
+  opts: { durable?: string } = {},
+): Promise<DurableConsumer> {
+  const log = logger.child({ module: 'user-registered' });
+  return consumeDurable(
+    nats,
+    {
+      stream: streams.events.name,
+      durable: opts.durable ?? consumers.directoryUserRegistered,
+      filterSubject: subjects.evt.userRegistered,
+      schema: UserRegisteredEvent,
+      logger,
+    },
+    async (event) => {
+      const result = await users.upsert({ id: event.userId, username: event.username, createdAt: event.occurredAt });
+      // A username held by another id cannot be fixed by retrying: record it and move on (the ack follows).
+      if (result === 'username_taken') log.warn({ userId: event.userId }, 'username already held by another user; event ignored');
+      else log.debug({ userId: event.userId, result }, 'user upserted');
+    },
+  );
+}
