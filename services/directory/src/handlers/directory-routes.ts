@@ -48,7 +48,8 @@ export function directoryRoutes(deps: DirectoryRouteDeps): FastifyPluginAsync {
   }
 
   return async (app) => {
-    app.addHook('preHandler', authGuard(deps.verifier));
+    // onRequest, before the body is parsed: an anonymous caller learns nothing, not even that its JSON is malformed.
+    app.addHook('onRequest', authGuard(deps.verifier));
 
     app.get('/api/directory/users/by-username/:username', async (req): Promise<UserResponse> => {
       const { username } = parseOrThrow(UsernameParams, req.params, 'path parameters');

@@ -1,0 +1,2 @@
+export { createDirectoryService, type DirectoryDeps } from './service';
+export { loadDirectoryConfig, type DirectoryConfig } from './config';
