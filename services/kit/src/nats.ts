@@ -221,7 +221,8 @@ export async function consumeDurable<S extends z.ZodType>(
     const parsed = opts.schema.safeParse(safeJson(m));
     if (!parsed.success) {
       log.warn({ seq: m.seq, issues: describeIssues(parsed.error) }, 'terminating invalid message');
-      m.term('invalid payload');
+      // No reason text: servers before 2.10.4 do not parse `+TERM <reason>` and would redeliver the message.
+      m.term();
       return;
     }
     try {

@@ -10,6 +10,7 @@ import {
 } from '@cipherlink/kit';
 import { rpc, streams } from '@cipherlink/proto';
 import type { MessageStoreConfig } from './config';
+import { createDirectoryMembership } from './handlers/directory-membership';
 import { historyRoutes } from './handlers/history-routes';
 import { startSendCommandConsumer } from './handlers/send-command-consumer';
 import { createStore } from './store/create-store';
@@ -46,7 +47,7 @@ export function createMessageStoreService(config: MessageStoreConfig, deps: { lo
       log.info({ store: config.MESSAGE_STORE, concurrency: config.MESSAGE_CONSUMER_CONCURRENCY }, 'message-store started');
     },
 
-    routes: historyRoutes({ verifier, store, nats: connected }),
+    routes: historyRoutes({ verifier, store, isMember: createDirectoryMembership(connected) }),
 
     readiness() {
       return [

@@ -14,11 +14,11 @@ export interface AccessTokenInput {
 }
 
 /** Protected header of an access token: the algorithm and `typ` are pinned (RFC 9068), no embedded keys. */
-export interface AccessTokenHeader {
+export type AccessTokenHeader = {
   alg: typeof ACCESS_TOKEN_ALG;
   typ: typeof ACCESS_TOKEN_TYPE;
   kid: string;
-}
+};
 
 /** Build the header and claims of an access token; signing happens elsewhere. */
 export function buildAccessToken(input: AccessTokenInput): { header: AccessTokenHeader; claims: AccessTokenClaims } {

@@ -40,7 +40,7 @@ export function Composer({ onSend, error }: { onSend(text: string): void; error:
         </p>
       )}
       <div className="mx-auto flex max-w-3xl items-end gap-2">
-        <div className="relative flex-1">
+        <div className="relative min-w-0 flex-1">
           <textarea
             ref={area}
             data-testid="composer"
@@ -51,7 +51,7 @@ export function Composer({ onSend, error }: { onSend(text: string): void; error:
             value={text}
             onChange={(e) => setText(e.target.value)}
             onKeyDown={onKeyDown}
-            className="field-sizing-content max-h-40 min-h-11 w-full resize-none rounded-2xl border border-slate-300 bg-slate-50 px-4 py-2.5 text-base outline-none focus:border-emerald-500 focus:ring-2 focus:ring-emerald-500/30 dark:border-slate-700 dark:bg-slate-900"
+            className="block field-sizing-content max-h-40 min-h-11 w-full resize-none rounded-2xl border border-slate-300 bg-slate-50 px-4 py-2.5 text-base outline-none focus:border-emerald-500 focus:ring-2 focus:ring-emerald-500/30 dark:border-slate-700 dark:bg-slate-900"
           />
           {text.length >= COUNTER_FROM && (
             <span

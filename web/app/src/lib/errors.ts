@@ -11,6 +11,7 @@ interface IssueDetail {
  */
 export function describeError(err: unknown, fallback = 'Something went wrong. Please try again.'): string {
   if (err instanceof ApiError) {
+    if (err.status === 0) return 'Network error. Check your connection and try again.';
     const issues = validationMessages(err.details);
     if (issues.length > 0) return issues.join('; ');
     if (err.code === 'rate_limited') return 'Too many attempts. Please wait a moment and try again.';

@@ -13,5 +13,5 @@ export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 500, factor: 2, capMs: 
  */
 export function backoffDelay(attempt: number, opts: BackoffOptions = DEFAULT_BACKOFF, random: () => number = Math.random): number {
   const ceiling = Math.min(opts.capMs, opts.baseMs * opts.factor ** Math.max(0, attempt));
-  return Math.floor(Math.min(Math.max(random(), 0), 0.999999999) * ceiling);
+  return Math.floor(random() * ceiling);
 }

@@ -1,0 +1,24 @@
+import type { FastifyReply, FastifyRequest } from '@cipherlink/kit';
+import { REFRESH_COOKIE } from '@cipherlink/proto';
+import { refreshCookieAttributes } from '../domain/refresh-cookie-policy';
+import type { AuthConfig } from '../config';
+
+/** Set the refresh-token cookie on `reply` (Max-Age = refresh token lifetime). */
+export function setRefreshCookie(req: FastifyRequest, reply: FastifyReply, config: AuthConfig, token: string): void {
+  const attrs = refreshCookieAttributes({
+    secure: config.COOKIE_SECURE,
+    requestProtocol: req.protocol,
+    maxAgeSeconds: config.REFRESH_TOKEN_TTL_DAYS * 86_400,
+  });
+  void reply.setCookie(REFRESH_COOKIE, token, attrs);
+}
+
+/** Tell the browser to drop the refresh-token cookie (same name, path and attributes, expired). */
+export function clearRefreshCookie(req: FastifyRequest, reply: FastifyReply, config: AuthConfig): void {
+  void reply.clearCookie(REFRESH_COOKIE, refreshCookieAttributes({ secure: config.COOKIE_SECURE, requestProtocol: req.protocol }));
+}
+
+/** The refresh token the browser sent, if any. */
+export function refreshCookieOf(req: FastifyRequest): string | undefined {
+  return req.cookies[REFRESH_COOKIE];
+}

@@ -1,0 +1,70 @@
+import { rpc, WsCloseCode, type AuthFrame } from '@cipherlink/proto';
+import { callRpc, toAppError } from '@cipherlink/kit';
+import type { GatewayContext } from './gateway-context';
+import type { ClientConnection } from './client-connection';
+import { errSummary } from './err-summary';
+
+/** RFC 6455 "Try Again Later": a dependency is down, the client should reconnect with backoff. */
+const TRY_AGAIN_LATER = 1013;
+
+/**
+ * Handle the `auth` frame: verify the token locally, check the device belongs to the user, load the user's
+ * conversations, register the socket for routing, report presence, and only then send `ready`.
+ */
+export async function authenticate(ctx: GatewayContext, conn: ClientConnection, frame: AuthFrame): Promise<void> {
+  const log = ctx.logger.child({ connectionId: conn.id });
+  conn.phase = 'authenticating';
+
+  let userId: string;
+  try {
+    userId = (await ctx.verifier.verify(frame.token)).sub.toLowerCase();
+  } catch (err) {
+    const appErr = toAppError(err);
+    log.info({ reason: appErr.message }, 'socket auth rejected');
+    return reject(conn, 'unauthorized', appErr.code === 'unauthorized' ? appErr.message : 'invalid access token');
+  }
+  const deviceId = frame.deviceId.toLowerCase();
+
+  let conversationIds: string[];
+  try {
+    const { valid } = await callRpc(ctx.nats, rpc.directoryDeviceCheck, { userId, deviceId });
+    if (!valid) {
+      log.info({ userId, deviceId }, 'socket auth rejected: unknown device');
+      return reject(conn, 'unauthorized', 'device does not belong to this user');
+    }
+    conversationIds = (await callRpc(ctx.nats, rpc.directoryConversationsOfUser, { userId })).conversationIds.map((c) => c.toLowerCase());
+  } catch (err) {
+    log.warn({ err: errSummary(err), userId }, 'socket auth failed: directory unavailable');
+    conn.error('unavailable', 'service temporarily unavailable, retry later');
+    return conn.close(TRY_AGAIN_LATER, 'unavailable');
+  }
+  // The socket may have gone while we waited; registering it now would leak routing state.
+  if (conn.closed) return;
+
+  const identity = { connectionId: conn.id, userId, deviceId };
+  ctx.subscriptions.apply(ctx.table.add(identity, conversationIds));
+  conn.identity = identity;
+
+  const heartbeat = () => {
+    conn.lastHeartbeat = callRpc(ctx.nats, rpc.presenceHeartbeat, { userId, connectionId: conn.id }).then(
+      () => undefined,
+      (err: unknown) => log.warn({ err: errSummary(err) }, 'presence heartbeat failed'),
+    );
+    return conn.lastHeartbeat;
+  };
+  // The interval is armed before the first await so that a close during it also clears the interval.
+  conn.every(ctx.config.PRESENCE_HEARTBEAT_MS, () => void heartbeat());
+  try {
+    await Promise.all([heartbeat(), ctx.subscriptions.flush()]);
+  } catch (err) {
+    log.warn({ err: errSummary(err) }, 'nats flush failed during auth');
+  }
+  if (conn.closed) return;
+  conn.markReady(identity);
+  log.debug({ userId, deviceId, conversations: conversationIds.length }, 'socket ready');
+}
+
+function reject(conn: ClientConnection, code: 'unauthorized', message: string): void {
+  conn.error(code, message);
+  conn.close(WsCloseCode.unauthorized, 'unauthorized');
+}

@@ -1,0 +1,2 @@
+export { createGatewayService } from './service';
+export { loadGatewayConfig, type GatewayConfig } from './config';

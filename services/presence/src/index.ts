@@ -1,0 +1,2 @@
+export { createPresenceService, type PresenceDeps } from './service';
+export { loadPresenceConfig, type PresenceConfig } from './config';

@@ -1,0 +1,275 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { MAX_WS_FRAME_BYTES, ServerFrame, WS_PATH, WsCloseCode } from '@cipherlink/proto';
+import { startTestStack, TestHttp } from './harness';
+import type { Stack } from '../src/stack';
+
+const ALLOWED_ORIGIN = 'http://allowed.example';
+
+/** Minimal UUIDv7: 48-bit Unix ms timestamp, version 7, RFC 4122 variant, random rest. */
+function uuidv7(): string {
+  const b = randomBytes(16);
+  b.writeUIntBE(Date.now(), 0, 6);
+  b[6] = (b[6]! & 0x0f) | 0x70;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** A syntactically valid v0 envelope with random bytes (the server never decrypts). */
+const envelope = (senderDeviceId: string, recipientDeviceId: string) => ({
+  v: 0 as const,
+  senderDeviceId,
+  recipientDeviceId,
+  iv: randomBytes(12).toString('base64url'),
+  ct: randomBytes(48).toString('base64url'),
+});
+
+type Frame = ServerFrame;
+
+/** A WebSocket client that records every frame and the close code, with waits that time out. */
+class TestSocket {
+  readonly frames: Frame[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      this.frames.push(ServerFrame.parse(JSON.parse(data.toString())));
+    });
+    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    ws.on('error', () => undefined);
+  }
+
+  static async open(url: string, headers: Record<string, string> = {}): Promise<TestSocket> {
+    const ws = new WebSocket(url, { headers });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+      ws.once('error', reject);
+    });
+    return new TestSocket(ws);
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** The first recorded frame (after `from`) matching `pred`; waits for it up to `ms`. */
+  async next<T extends Frame['type']>(type: T, pred: (f: Extract<Frame, { type: T }>) => boolean = () => true, ms = 5_000): Promise<Extract<Frame, { type: T }>> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const hit = this.frames.find((f): f is Extract<Frame, { type: T }> => f.type === type && pred(f as Extract<Frame, { type: T }>));
+      if (hit) return hit;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no ${type} frame within ${ms} ms; got ${JSON.stringify(this.frames.map((f) => f.type))}`);
+      // Wake on the next frame (recorded by the listener registered first) or at the deadline.
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.ws.off('message', done);
+          resolve();
+        };
+        const timer = setTimeout(done, left);
+        this.ws.on('message', done);
+      });
+    }
+  }
+
+  close(): void {
+    this.ws.close(1000);
+  }
+}
+
+/** A user with a registered device, signed in over REST. */
+interface TestUser {
+  http: TestHttp;
+  userId: string;
+  deviceId: string;
+}
+
+async function newUser(baseUrl: string): Promise<TestUser> {
+  const http = new TestHttp(baseUrl);
+  const { user } = await http.signUp();
+  const pair = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
+  const raw = Buffer.from(await crypto.subtle.exportKey('raw', pair.publicKey));
+  // The directory learns about new accounts from an event; retry briefly until it has this one.
+  for (let attempt = 0; ; attempt++) {
+    const res = await http.request('PUT', '/api/directory/devices', { publicKey: raw.toString('base64url') });
+    if (res.status === 201 || res.status === 200) return { http, userId: user.id, deviceId: res.body.device.id };
+    if (attempt > 40) throw new Error(`device registration failed: ${res.status} ${JSON.stringify(res.body)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function openDm(a: TestUser, b: TestUser): Promise<string> {
+  const res = await a.http.request('POST', '/api/directory/dms', { peerUserId: b.userId });
+  expect([200, 201]).toContain(res.status);
+  return res.body.conversation.id as string;
+}
+
+describe('gateway (full stack)', () => {
+  let stack: Stack;
+  let wsUrl: string;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ ALLOWED_ORIGINS: ALLOWED_ORIGIN, PRESENCE_HEARTBEAT_MS: '1000' });
+    wsUrl = stack.url.replace(/^http/, 'ws') + WS_PATH;
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  /** Open a socket and authenticate it; resolves once `ready` arrives. */
+  async function connect(user: TestUser, headers: Record<string, string> = {}): Promise<TestSocket> {
+    const socket = await TestSocket.open(wsUrl, headers);
+    socket.send({ type: 'auth', token: user.http.accessToken, deviceId: user.deviceId });
+    const ready = await socket.next('ready');
+    expect(ready).toMatchObject({ userId: user.userId, deviceId: user.deviceId });
+    return socket;
+  }
+
+  it('refuses a browser Origin that is not allowed with 403 and accepts an allowed one', async () => {
+    await expect(TestSocket.open(wsUrl, { origin: 'https://evil.example' })).rejects.toThrow('upgrade refused: 403');
+    const ok = await TestSocket.open(wsUrl, { origin: ALLOWED_ORIGIN });
+    ok.send({ type: 'ping' });
+    await ok.next('error', (f) => f.code === 'unauthorized');
+    expect((await ok.closed).code).toBe(WsCloseCode.unauthorized);
+  });
+
+  it('answers other upgrade paths with 404', async () => {
+    await expect(TestSocket.open(stack.url.replace(/^http/, 'ws') + '/not-ws')).rejects.toThrow('upgrade refused: 404');
+  });
+
+  it('closes a socket that never authenticates with 4002', async () => {
+    const socket = await TestSocket.open(wsUrl);
+    const started = Date.now();
+    expect((await socket.closed).code).toBe(WsCloseCode.authTimeout);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4_000);
+  }, 15_000);
+
+  it('rejects a bad token with an error frame and 4001', async () => {
+    const socket = await TestSocket.open(wsUrl);
+    socket.send({ type: 'auth', token: 'not.a.jwt', deviceId: '0190f5d2-6c4a-7cc1-8a3e-2f1b9c7d4e10' });
+    expect(await socket.next('error')).toMatchObject({ code: 'unauthorized' });
+    expect((await socket.closed).code).toBe(WsCloseCode.unauthorized);
+  });
+
+  it("rejects a valid token with another user's device with 4001", async () => {
+    const [alice, bob] = await Promise.all([newUser(stack.url), newUser(stack.url)]);
+    const socket = await TestSocket.open(wsUrl);
+    socket.send({ type: 'auth', token: alice.http.accessToken, deviceId: bob.deviceId });
+    expect(await socket.next('error')).toMatchObject({ code: 'unauthorized' });
+    expect((await socket.closed).code).toBe(WsCloseCode.unauthorized);
+  });
+
+  it('answers invalid frames with bad_request and keeps serving; an oversized frame closes only that socket with 1009', async () => {
+    const alice = await newUser(stack.url);
+    const socket = await connect(alice);
+    socket.send('{not json');
+    expect(await socket.next('error', (f) => f.message.includes('JSON'))).toMatchObject({ code: 'bad_request' });
+    socket.send({ type: 'teleport', id: 'frame-7' });
+    expect(await socket.next('error', (f) => f.ref === 'frame-7')).toMatchObject({ code: 'bad_request' });
+    socket.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    await socket.next('error', (f) => f.message.includes('binary'));
+    socket.send({ type: 'ping' });
+    await socket.next('pong');
+
+    socket.send(JSON.stringify({ type: 'ping', pad: 'x'.repeat(MAX_WS_FRAME_BYTES + 1) }));
+    expect((await socket.closed).code).toBe(WsCloseCode.tooBig);
+
+    const again = await connect(alice);
+    again.send({ type: 'ping' });
+    await again.next('pong');
+    again.close();
+  });
+
+  it('delivers a message to the peer, acks the sender with seq 1, stores a repeated id once and forbids non-members', async () => {
+    const [alice, bob, eve] = await Promise.all([newUser(stack.url), newUser(stack.url), newUser(stack.url)]);
+    const conversationId = await openDm(alice, bob);
+    const [aliceWs, bobWs, eveWs] = await Promise.all([connect(alice), connect(bob), connect(eve)]);
+
+    const id = uuidv7();
+    const send = { type: 'message.send', id, conversationId, envelope: envelope(alice.deviceId, bob.deviceId) };
+    aliceWs.send(send);
+    expect(await aliceWs.next('message.ack', (f) => f.id === id)).toEqual({ type: 'message.ack', id, conversationId, seq: 1 });
+    const delivered = await bobWs.next('message', (f) => f.message.id === id);
+    expect(delivered.message).toMatchObject({ conversationId, seq: 1, senderUserId: alice.userId, senderDeviceId: alice.deviceId });
+    expect(delivered.message.envelope).toEqual(send.envelope);
+
+    // The same id again (a client retry): JetStream dedupes it, so history holds it once.
+    aliceWs.send(send);
+    const second = uuidv7();
+    aliceWs.send({ ...send, id: second, envelope: envelope(alice.deviceId, bob.deviceId) });
+    expect(await aliceWs.next('message.ack', (f) => f.id === second)).toMatchObject({ seq: 2 });
+    const history = await bob.http.request('GET', `/api/messages/${conversationId}`);
+    expect(history.status).toBe(200);
+    expect((history.body.messages as { id: string }[]).map((m) => m.id)).toEqual([id, second]);
+
+    // Eve is not in the DM: forbidden, and nothing reaches Bob.
+    const evil = uuidv7();
+    eveWs.send({ type: 'message.send', id: evil, conversationId, envelope: envelope(eve.deviceId, bob.deviceId) });
+    expect(await eveWs.next('error', (f) => f.ref === evil)).toMatchObject({ code: 'forbidden' });
+    // An envelope naming another sender device is refused even for a member.
+    const spoof = uuidv7();
+    aliceWs.send({ type: 'message.send', id: spoof, conversationId, envelope: envelope(bob.deviceId, bob.deviceId) });
+    expect(await aliceWs.next('error', (f) => f.ref === spoof)).toMatchObject({ code: 'bad_request' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bobWs.frames.some((f) => f.type === 'message' && (f.message.id === evil || f.message.id === spoof))).toBe(false);
+    expect(eveWs.frames.some((f) => f.type === 'message')).toBe(false);
+
+    for (const s of [aliceWs, bobWs, eveWs]) s.close();
+  });
+
+  it('routes a DM opened after both connected (conversation.added) and delivers on it', async () => {
+    const [alice, bob] = await Promise.all([newUser(stack.url), newUser(stack.url)]);
+    const [aliceWs, bobWs] = await Promise.all([connect(alice), connect(bob)]);
+    const conversationId = await openDm(alice, bob);
+    await bobWs.next('conversation.added', (f) => f.conversationId === conversationId);
+    await aliceWs.next('conversation.added', (f) => f.conversationId === conversationId);
+    const id = uuidv7();
+    aliceWs.send({ type: 'message.send', id, conversationId, envelope: envelope(alice.deviceId, bob.deviceId) });
+    await bobWs.next('message', (f) => f.message.id === id);
+    expect(await aliceWs.next('message.ack', (f) => f.id === id)).toMatchObject({ seq: 1 });
+    aliceWs.close();
+    bobWs.close();
+  });
+
+  it('delivers between sockets held by two gateway instances (horizontal scale-out)', async () => {
+    const second = await startTestStack({ CL_SERVICES: 'gateway', GATEWAY_ID: 'gw-second' });
+    try {
+      const [alice, bob] = await Promise.all([newUser(stack.url), newUser(stack.url)]);
+      const conversationId = await openDm(alice, bob);
+      const aliceWs = await connect(alice);
+      const bobSocket = await TestSocket.open(second.url.replace(/^http/, 'ws') + WS_PATH);
+      bobSocket.send({ type: 'auth', token: bob.http.accessToken, deviceId: bob.deviceId });
+      expect((await bobSocket.next('ready')).connectionId).toMatch(/^gw-second\./);
+      const id = uuidv7();
+      aliceWs.send({ type: 'message.send', id, conversationId, envelope: envelope(alice.deviceId, bob.deviceId) });
+      expect(await aliceWs.next('message.ack', (f) => f.id === id)).toMatchObject({ seq: 1 });
+      await bobSocket.next('message', (f) => f.message.id === id);
+      const reply = uuidv7();
+      bobSocket.send({ type: 'message.send', id: reply, conversationId, envelope: envelope(bob.deviceId, alice.deviceId) });
+      await aliceWs.next('message', (f) => f.message.id === reply && f.message.seq === 2);
+      aliceWs.close();
+      bobSocket.close();
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('shows a contact online, then offline when their socket closes; strangers stay hidden', async () => {
+    const [alice, bob, stranger] = await Promise.all([newUser(stack.url), newUser(stack.url), newUser(stack.url)]);
+    await openDm(alice, bob);
+    const bobWs = await connect(bob);
+    const aliceWs = await connect(alice);
+    const strangerWs = await connect(stranger);
+    bobWs.send({ type: 'presence.watch', userIds: [alice.userId, stranger.userId] });
+    await bobWs.next('presence', (f) => f.presence.userId === alice.userId && f.presence.online);
+
+    aliceWs.close();
+    await bobWs.next('presence', (f) => f.presence.userId === alice.userId && !f.presence.online, 10_000);
+    expect(bobWs.frames.some((f) => f.type === 'presence' && f.presence.userId === stranger.userId)).toBe(false);
+    bobWs.close();
+    strangerWs.close();
+  });
+});

@@ -1,0 +1,256 @@
+import type { ClientFrame, Conversation, StoredMessage } from '@cipherlink/proto';
+import { DecryptionError, fromBase64Url, InvalidPublicKeyError, type MessageCipher } from './crypto';
+import { ConversationLog } from './conversation-log';
+import { AckTimeoutError, SendRejectedError, UnsupportedConversationError } from './errors';
+import { KeyedSerial } from './keyed-serial';
+import { UnknownDeviceError, type PeerDirectory } from './peer-directory';
+import type { CipherLinkApi } from './transport/cipherlink-api';
+import type { DecryptedMessage, MessageBody, Session } from './types';
+import { uuidv7 } from './uuidv7';
+
+export interface MessageSyncDeps {
+  session: Session;
+  api: CipherLinkApi;
+  peers: PeerDirectory;
+  cipher: MessageCipher;
+  /** The conversation with this id (from the client's cache, refreshed when unknown). */
+  conversation: (id: string) => Promise<Conversation | undefined>;
+  /** Send one frame on the socket (waits for open, rejects when it cannot). */
+  sendFrame: (frame: ClientFrame) => Promise<void>;
+  emit: (message: DecryptedMessage) => void;
+  historyPageSize?: number;
+  ackTimeoutMs?: number;
+}
+
+interface PendingSend {
+  resolve: (m: DecryptedMessage) => void;
+  reject: (err: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * Keeps every conversation's messages in order and without duplicates: realtime frames, acks and history pages
+ * go through one queue per conversation; a sequence gap triggers a history fetch; decryption failures become
+ * 'undecryptable' messages instead of errors.
+ */
+export class MessageSync {
+  private readonly logs = new Map<string, ConversationLog>();
+  private readonly serial = new KeyedSerial();
+  private readonly pending = new Map<string, PendingSend>();
+  /** Ids whose decryption failed for a transient reason (network); a later copy is decrypted again. */
+  private readonly retryDecrypt = new Set<string>();
+
+  constructor(private readonly deps: MessageSyncDeps) {}
+
+  /** Conversations this client holds messages of. */
+  knownConversations(): string[] {
+    return [...this.logs.keys()];
+  }
+
+  /** Fetch everything after the last contiguous seq, then return the whole local copy in order. */
+  async history(conversationId: string): Promise<DecryptedMessage[]> {
+    await this.serial.run(conversationId, () => this.fetchAfter(conversationId));
+    return this.logOf(conversationId).list();
+  }
+
+  /** A `message` frame: merge (own echo), fill a gap through history, or append. */
+  onMessage(stored: StoredMessage): Promise<void> {
+    return this.serial.run(stored.conversationId, async () => {
+      const log = this.logOf(stored.conversationId);
+      if (stored.seq > log.lastSeq + 1) {
+        try {
+          await this.fetchAfter(stored.conversationId);
+        } catch {
+          // History unavailable: still show this message; lastSeq stays put so the next sync fills the gap.
+        }
+        if (log.get(stored.id)?.seq) return;
+      }
+      await this.ingest(stored, log);
+      if (stored.seq === log.lastSeq + 1) log.lastSeq = stored.seq;
+    });
+  }
+
+  /** A `message.ack` for one of our sends. */
+  onAck(ack: { id: string; conversationId: string; seq: number }): Promise<void> {
+    return this.serial.run(ack.conversationId, async () => {
+      const log = this.logOf(ack.conversationId);
+      const mine = log.get(ack.id);
+      if (!mine) return;
+      const sent: DecryptedMessage = { ...mine, seq: ack.seq, status: 'sent' };
+      if (mine.seq !== ack.seq || mine.status !== 'sent') {
+        log.put(sent);
+        this.deps.emit(sent);
+      }
+      if (ack.seq === log.lastSeq + 1) log.lastSeq = ack.seq;
+      this.settle(ack.id, sent);
+    });
+  }
+
+  /** An `error` frame answering one of our sends. */
+  onSendError(ref: string, code: SendRejectedError['code'], message: string): void {
+    const p = this.pending.get(ref);
+    if (p) p.reject(new SendRejectedError(code, message));
+  }
+
+  /** Encrypt, send, and resolve on the server's ack (see CipherLinkClient.sendText). */
+  async sendText(conversationId: string, text: string): Promise<DecryptedMessage> {
+    const { session, cipher } = this.deps;
+    const log = this.logOf(conversationId);
+    const draft: DecryptedMessage = {
+      id: uuidv7(),
+      conversationId,
+      seq: 0,
+      senderUserId: session.user.id,
+      senderDeviceId: session.deviceId,
+      createdAt: new Date().toISOString(),
+      status: 'pending',
+      body: { kind: 'text', text },
+      mine: true,
+    };
+    log.put(draft);
+    this.deps.emit(draft);
+    try {
+      const peerUserId = await this.peerOf(conversationId);
+      const recipient = await this.deps.peers.newestDevice(peerUserId);
+      const envelope = await cipher.encrypt({
+        conversationId,
+        messageId: draft.id,
+        recipientDeviceId: recipient.id,
+        recipientPublicKey: fromBase64Url(recipient.publicKey),
+        content: { t: 'text', text },
+      });
+      // Register before sending: an ack can arrive before `send` resolves.
+      const acked = this.awaitAck(draft.id);
+      try {
+        await this.deps.sendFrame({ type: 'message.send', id: draft.id, conversationId, envelope });
+      } catch (err) {
+        this.pending.get(draft.id)?.reject(err as Error);
+      }
+      return await acked;
+    } catch (err) {
+      const current = log.get(draft.id) ?? draft;
+      if (current.status !== 'sent') {
+        const failed: DecryptedMessage = { ...current, status: 'failed' };
+        log.put(failed);
+        this.deps.emit(failed);
+      }
+      throw err;
+    }
+  }
+
+  /** Reject every pending send (the session or socket is closing). */
+  failAllPending(err: Error): void {
+    for (const p of [...this.pending.values()]) p.reject(err);
+  }
+
+  private awaitAck(id: string): Promise<DecryptedMessage> {
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.pending.delete(id);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new AckTimeoutError('no acknowledgement from the server'));
+      }, this.deps.ackTimeoutMs ?? 15_000);
+      this.pending.set(id, {
+        timer,
+        resolve: (m) => (done(), resolve(m)),
+        reject: (e) => (done(), reject(e)),
+      });
+    });
+  }
+
+  private settle(id: string, message: DecryptedMessage): void {
+    this.pending.get(id)?.resolve(message);
+  }
+
+  private logOf(conversationId: string): ConversationLog {
+    let log = this.logs.get(conversationId);
+    if (!log) this.logs.set(conversationId, (log = new ConversationLog()));
+    return log;
+  }
+
+  /** Page through history after lastSeq. The server returns every message after it, so lastSeq jumps to the max. */
+  private async fetchAfter(conversationId: string): Promise<void> {
+    const log = this.logOf(conversationId);
+    const limit = this.deps.historyPageSize ?? 200;
+    for (;;) {
+      const page = await this.deps.api.history(conversationId, log.lastSeq, limit);
+      const messages = [...page.messages].sort((a, b) => a.seq - b.seq);
+      for (const m of messages) {
+        await this.ingest(m, log);
+        if (m.seq > log.lastSeq) log.lastSeq = m.seq;
+      }
+      if (!page.hasMore || messages.length === 0) return;
+    }
+  }
+
+  /** Add or merge one stored message; emits when something the UI shows changed. */
+  private async ingest(stored: StoredMessage, log: ConversationLog): Promise<void> {
+    const existing = log.get(stored.id);
+    if (existing && !this.retryDecrypt.has(stored.id)) {
+      if (existing.seq !== stored.seq || existing.status !== 'sent') {
+        const merged: DecryptedMessage = { ...existing, seq: stored.seq, status: 'sent', createdAt: stored.createdAt };
+        log.put(merged);
+        this.deps.emit(merged);
+        this.settle(stored.id, merged);
+      }
+      return;
+    }
+    const message = await this.decrypt(stored);
+    log.put(message);
+    this.deps.emit(message);
+    this.settle(stored.id, message);
+  }
+
+  private async decrypt(stored: StoredMessage): Promise<DecryptedMessage> {
+    const me = this.deps.session;
+    const base = {
+      id: stored.id,
+      conversationId: stored.conversationId,
+      seq: stored.seq,
+      senderUserId: stored.senderUserId,
+      senderDeviceId: stored.senderDeviceId,
+      createdAt: stored.createdAt,
+      status: 'sent' as const,
+      mine: stored.senderUserId === me.user.id,
+    };
+    this.retryDecrypt.delete(stored.id);
+    return { ...base, body: await this.decryptBody(stored) };
+  }
+
+  private async decryptBody(stored: StoredMessage): Promise<MessageBody> {
+    const { cipher, peers } = this.deps;
+    const env = stored.envelope;
+    try {
+      // The server vouches for which device sent it; the envelope must agree, or keys could be confused.
+      if (env.senderDeviceId.toLowerCase() !== stored.senderDeviceId.toLowerCase()) {
+        return { kind: 'undecryptable', reason: 'sender device mismatch' };
+      }
+      const peerDeviceId = cipher.peerDeviceOf(env);
+      const iSentIt = env.senderDeviceId.toLowerCase() === cipher.deviceId;
+      const peerUserId = iSentIt ? await this.peerOf(stored.conversationId) : stored.senderUserId;
+      const peerPublicKey = await peers.publicKey(peerUserId, peerDeviceId);
+      const content = await cipher.decrypt({ conversationId: stored.conversationId, messageId: stored.id, envelope: env, peerPublicKey });
+      return { kind: 'text', text: content.text };
+    } catch (err) {
+      if (err instanceof DecryptionError) return { kind: 'undecryptable', reason: err.reason };
+      if (err instanceof InvalidPublicKeyError) return { kind: 'undecryptable', reason: 'invalid sender key' };
+      if (err instanceof UnknownDeviceError) return { kind: 'undecryptable', reason: 'unknown sender device' };
+      if (err instanceof UnsupportedConversationError) return { kind: 'undecryptable', reason: err.message };
+      this.retryDecrypt.add(stored.id);
+      return { kind: 'undecryptable', reason: 'key unavailable (offline?)' };
+    }
+  }
+
+  /** The other member of a DM (protocol v0 has pairwise keys only). */
+  private async peerOf(conversationId: string): Promise<string> {
+    const conv = await this.deps.conversation(conversationId);
+    if (!conv) throw new UnsupportedConversationError('unknown conversation');
+    if (conv.kind !== 'dm') throw new UnsupportedConversationError('protocol v0 encrypts direct messages only');
+    const peer = conv.members.find((u) => u.id !== this.deps.session.user.id);
+    if (!peer) throw new UnsupportedConversationError('conversation has no other member');
+    return peer.id;
+  }
+}

@@ -1,0 +1,68 @@
+import {
+  ConversationResponse,
+  ConversationsResponse,
+  DeviceResponse,
+  DevicesResponse,
+  HistoryResponse,
+  RegisterResponse,
+  TokenResponse,
+  UserResponse,
+  type Conversation,
+  type Device,
+  type PublicUser,
+} from '@cipherlink/proto';
+import { ApiError } from './api-error';
+import { paths } from './paths';
+import type { RestClient } from './rest-client';
+
+/** Typed REST endpoints of every service; each response is validated with its proto schema. */
+export class CipherLinkApi {
+  constructor(readonly rest: RestClient) {}
+
+  async register(username: string, password: string): Promise<PublicUser> {
+    const res = await this.rest.request('POST', paths.register, { body: { username, password }, schema: RegisterResponse, auth: false });
+    return res.user;
+  }
+
+  async login(username: string, password: string): Promise<TokenResponse> {
+    const tokens = await this.rest.request('POST', paths.login, { body: { username, password }, schema: TokenResponse, auth: false });
+    this.rest.setSession(tokens);
+    return tokens;
+  }
+
+  /** Ends the server session (revokes the refresh token and clears the cookie). */
+  async logout(): Promise<void> {
+    await this.rest.request('POST', paths.logout, { auth: true });
+  }
+
+  async registerDevice(publicKey: string): Promise<Device> {
+    return (await this.rest.request('PUT', paths.devices, { body: { publicKey }, schema: DeviceResponse })).device;
+  }
+
+  async devicesOf(userId: string): Promise<Device[]> {
+    return (await this.rest.request('GET', paths.userDevices(userId), { schema: DevicesResponse })).devices;
+  }
+
+  /** The user with this username, or null when there is none. */
+  async userByName(username: string): Promise<PublicUser | null> {
+    try {
+      return (await this.rest.request('GET', paths.userByName(username), { schema: UserResponse })).user;
+    } catch (err) {
+      // 404: no such user. 400: not a valid username at all, so certainly no such user.
+      if (err instanceof ApiError && (err.status === 404 || err.status === 400)) return null;
+      throw err;
+    }
+  }
+
+  async openDm(peerUserId: string): Promise<Conversation> {
+    return (await this.rest.request('POST', paths.dms, { body: { peerUserId }, schema: ConversationResponse })).conversation;
+  }
+
+  async conversations(): Promise<Conversation[]> {
+    return (await this.rest.request('GET', paths.conversations, { schema: ConversationsResponse })).conversations;
+  }
+
+  async history(conversationId: string, afterSeq: number, limit: number): Promise<HistoryResponse> {
+    return this.rest.request('GET', paths.history(conversationId), { query: { afterSeq, limit }, schema: HistoryResponse });
+  }
+}
