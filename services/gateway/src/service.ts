@@ -116,7 +116,7 @@ export function createGatewayService(config: GatewayConfig, deps: { logger: Logg
       }, config.WS_PING_MS);
       pingTimer.unref();
       accepting = true;
-      logger.info({ gatewayId: config.GATEWAY_ID }, 'gateway started');
+      logger.info('gateway started');
     },
 
     attachServer(server: Server) {

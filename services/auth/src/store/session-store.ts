@@ -89,7 +89,7 @@ async function rotateInTransaction(
 
   const sessions = await db.query<{ user_id: string; username: string; revoked_at: Date | null }>(
     `SELECT s.user_id, u.username, s.revoked_at FROM auth_sessions s JOIN auth_users u ON u.id = s.user_id
-     WHERE s.id = $1`,
+     WHERE s.id = $1 FOR UPDATE OF s`,
     [sessionId],
   );
   const session = sessions.rows[0];

@@ -79,8 +79,8 @@ export function directoryRoutes(deps: DirectoryRouteDeps): FastifyPluginAsync {
 
     app.post('/api/directory/dms', async (req, reply): Promise<ConversationResponse> => {
       const { peerUserId } = parseOrThrow(OpenDmRequest, req.body, 'request body');
+      if (isSameUser(userOf(req).sub, peerUserId)) throw new BadRequestError('cannot open a DM with yourself');
       const userId = await callerOf(req);
-      if (isSameUser(userId, peerUserId)) throw new BadRequestError('cannot open a DM with yourself');
       if (!(await store.users.findById(peerUserId))) throw new NotFoundError('user not found');
       const { conversation, created } = await store.conversations.openDm(userId, peerUserId);
       if (created) {
