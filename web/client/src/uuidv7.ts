@@ -7,7 +7,7 @@ export type UuidV7Generator = () => string;
 
 export interface UuidV7Options {
   now?: () => number;
-  random?: (bytes: Uint8Array) => Uint8Array;
+  random?: (bytes: Uint8Array<ArrayBuffer>) => Uint8Array<ArrayBuffer>;
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
@@ -15,7 +15,7 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 /** A generator with its own monotonic state (tests inject a clock). */
 export function createUuidV7Generator(opts: UuidV7Options = {}): UuidV7Generator {
   const now = opts.now ?? Date.now;
-  const random = opts.random ?? ((b: Uint8Array) => globalThis.crypto.getRandomValues(b));
+  const random = opts.random ?? ((b: Uint8Array<ArrayBuffer>) => globalThis.crypto.getRandomValues(b));
   let lastMs = -1;
   let counter = 0;
 

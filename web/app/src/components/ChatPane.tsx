@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Conversation, PublicUser } from '@cipherlink/proto';
-import type { DecryptedMessage } from '@cipherlink/client';
+import { NotSignedInError, UnsupportedConversationError, type DecryptedMessage } from '@cipherlink/client';
 import { useClient } from '../state/ClientContext';
 import type { MessageStore } from '../state/useMessages';
 import type { PresenceMap } from '../state/usePresence';
@@ -35,7 +35,10 @@ export function ChatPane({ conversation, me, presence, messages, onBack }: Props
       // The SDK emits the pending message, then sent or failed; the bubble follows those events.
       await client.sendText(conversation.id, text);
     } catch (err) {
-      setSendError(describeError(err, 'Could not send the message.'));
+      // A send that got as far as a bubble is shown there as failed with a retry; only earlier refusals go here.
+      if (err instanceof UnsupportedConversationError || err instanceof NotSignedInError) {
+        setSendError(describeError(err, 'Could not send the message.'));
+      }
     }
   }
 

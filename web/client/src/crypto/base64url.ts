@@ -32,7 +32,7 @@ export function toBase64Url(bytes: Uint8Array): string {
  * Decode unpadded base64url. Rejects padding, foreign characters, impossible lengths and non-zero trailing bits,
  * so every byte string has exactly one accepted encoding (no malleability of envelope fields).
  */
-export function fromBase64Url(text: string): Uint8Array {
+export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
   if (text.length % 4 === 1) throw new Base64UrlError('invalid base64url length');
   const out = new Uint8Array(Math.floor((text.length * 3) / 4));
   let acc = 0;

@@ -14,7 +14,7 @@ const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** The canonical additional data of a v0 message: every routing field the ciphertext is bound to. */
-export function aadV0(conversationId: string, senderDeviceId: string, recipientDeviceId: string, messageId: string): Uint8Array {
+export function aadV0(conversationId: string, senderDeviceId: string, recipientDeviceId: string, messageId: string): Uint8Array<ArrayBuffer> {
   return utf8.encode(
     V0_AAD_LABEL + [conversationId, senderDeviceId, recipientDeviceId, messageId].map((s) => s.toLowerCase()).join('|'),
   );
@@ -72,8 +72,8 @@ export class ProtocolV0 implements MessageCipher {
     const env = req.envelope;
     if (env.v !== 0) throw new DecryptionError(`unsupported protocol version ${String(env.v)}`);
     const peer = this.peerDeviceOf(env);
-    let iv: Uint8Array;
-    let ct: Uint8Array;
+    let iv: Uint8Array<ArrayBuffer>;
+    let ct: Uint8Array<ArrayBuffer>;
     try {
       iv = fromBase64Url(env.iv);
       ct = fromBase64Url(env.ct);
