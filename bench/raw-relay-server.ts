@@ -19,6 +19,6 @@ wss.on('connection', (ws, req) => {
 });
 wss.on('listening', () => {
   const addr = wss.address();
-  if (typeof addr === 'object') process.stdout.write(`LISTENING ${addr.port}\n`);
+  if (addr && typeof addr === 'object') process.stdout.write(`LISTENING ${addr.port}\n`);
 });
 process.on('SIGTERM', () => wss.close(() => process.exit(0)));

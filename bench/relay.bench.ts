@@ -27,7 +27,7 @@ async function benchStack(url: string): Promise<RunResult & { envelopeBytes: num
   const run = Date.now().toString(36);
   const pairs: { sender: CipherLinkClient; receiver: CipherLinkClient; conversationId: string }[] = [];
   for (let i = 0; i < PAIRS; i++) {
-    const mk = () => new CipherLinkClient({ baseUrl: url, keyStore: new MemoryKeyStore(), WebSocket: WebSocket as never, cookieJar: true });
+    const mk = () => new CipherLinkClient({ baseUrl: url, keyStore: new MemoryKeyStore(), WebSocket, cookieJar: true });
     const sender = mk();
     const receiver = mk();
     const [a, b] = [`bench${run}s${i}`, `bench${run}r${i}`];

@@ -35,7 +35,7 @@ export async function dumpServerStores(opts: { databaseUrl: string; redisUrl?: s
       if (type === 'string') value = await redis.get(key);
       else if (type === 'hash') value = await redis.hgetall(key);
       else if (type === 'set') value = await redis.smembers(key);
-      else if (type === 'zset') value = await redis.zrange(key, 0, -1, 'WITHSCORES');
+      else if (type === 'zset') value = await redis.zrange(key, '0', '-1', 'WITHSCORES');
       else if (type === 'list') value = await redis.lrange(key, 0, -1);
       else if (type === 'stream') value = await redis.xrange(key, '-', '+');
       parts.push(`${key} ${JSON.stringify(value)}`);

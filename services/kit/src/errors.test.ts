@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AppError, BadRequestError, NotFoundError, toAppError } from './errors';
+import type { AppError} from './errors';
+import { BadRequestError, NotFoundError, toAppError } from './errors';
 import { parseOrThrow } from './validation';
 
 describe('errors', () => {

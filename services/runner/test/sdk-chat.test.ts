@@ -14,7 +14,7 @@ const clients: CipherLinkClient[] = [];
 const password = 'correct horse battery staple';
 
 function newClient(keyStore = new MemoryKeyStore()) {
-  const c = new CipherLinkClient({ baseUrl: stack.url, keyStore, WebSocket: WebSocket as never, cookieJar: true });
+  const c = new CipherLinkClient({ baseUrl: stack.url, keyStore, WebSocket, cookieJar: true });
   clients.push(c);
   return c;
 }
