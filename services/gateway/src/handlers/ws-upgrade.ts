@@ -2,8 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { WS_PATH } from '@cipherlink/proto';
-import type { Logger } from '@cipherlink/kit';
-import { isOriginAllowed } from '../domain/origin-policy';
+import { isOriginAllowed, type Logger } from '@cipherlink/kit';
 
 export interface UpgradeOptions {
   allowedOrigins: readonly string[];
@@ -26,7 +25,7 @@ export function attachUpgradeHandler(server: Server, wss: WebSocketServer, opts:
       return;
     }
     if (!opts.accepting()) return refuse(socket, 503, 'Service Unavailable');
-    if (!isOriginAllowed(req.headers.origin, opts.allowedOrigins)) {
+    if (!isOriginAllowed(req.headers.origin, req.headers.host, opts.allowedOrigins)) {
       log.info({ origin: req.headers.origin }, 'websocket upgrade refused: origin not allowed');
       return refuse(socket, 403, 'Forbidden');
     }
