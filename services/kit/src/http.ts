@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import client from 'prom-client';
 import { SpanKind, SpanStatusCode, trace, context as otelContext, type Span } from '@opentelemetry/api';
 import type { AccessTokenClaims } from '@cipherlink/proto';
@@ -49,7 +49,8 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
     loggerInstance: opts.logger as unknown as FastifyBaseLogger,
     bodyLimit: opts.bodyLimit ?? 64 * 1024,
     trustProxy: opts.trustProxy ?? false,
-    disableRequestLogging: true,
+    // Our own onResponse hook logs requests (method, route, status, duration: never headers, bodies or queries).
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   });
 
