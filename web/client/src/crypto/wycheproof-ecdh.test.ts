@@ -1,5 +1,6 @@
 import { createECDH } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toBase64Url } from './base64url';
 import { deriveSharedSecret, importPeerPublicKey } from './device-keys';
@@ -15,7 +16,9 @@ interface EcdhTest {
   result: 'valid' | 'invalid' | 'acceptable';
 }
 
-const VECTORS = '/work/shared/testvectors/wycheproof/ecdh_secp256r1_ecpoint_test.json';
+// Project Wycheproof vectors live in ../shared beside the repository (CI lays it there too).
+const VECTOR_DIR = process.env.WYCHEPROOF_DIR ?? join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'testvectors', 'wycheproof');
+const VECTORS = join(VECTOR_DIR, 'ecdh_secp256r1_ecpoint_test.json');
 const file = JSON.parse(readFileSync(VECTORS, 'utf8')) as { testGroups: { curve: string; tests: EcdhTest[] }[] };
 const tests = file.testGroups.flatMap((g) => (g.curve === 'secp256r1' ? g.tests : []));
 const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
