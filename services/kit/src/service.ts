@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { createHttpApp, type ReadinessCheck } from './http';
-import type { Logger } from './logger';
+import { createLogger, type Logger } from './logger';
+import { initTelemetry } from './telemetry';
 
 /**
  * What every service module exposes to a composition root (its own main.ts, or the all-in-one runner).
@@ -96,4 +97,28 @@ export function closeOnSignal(target: { close(): Promise<void> }, logger: Logger
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+}
+
+/** The variables every single-service entry point needs (each service's config has them). */
+export interface EntryPointConfig {
+  LOG_LEVEL: string;
+  HTTP_HOST: string;
+  HTTP_PORT: number;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+}
+
+/**
+ * A service's own `main.ts` in one call: logger, telemetry, `runServices` with just this service, close on signal.
+ * The runner's all-in-one mode goes through the same `runServices`.
+ */
+export async function runSingleService<C extends EntryPointConfig>(
+  name: string,
+  config: C,
+  create: (config: C, deps: { logger: Logger }) => Service,
+): Promise<void> {
+  const logger = createLogger({ name, level: config.LOG_LEVEL });
+  const telemetry = initTelemetry({ serviceName: name, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
+  const running = await runServices({ services: [create(config, { logger })], logger, host: config.HTTP_HOST, port: config.HTTP_PORT });
+  logger.info({ url: running.url }, `${name} is up`);
+  closeOnSignal(running, logger, () => telemetry.shutdown());
 }

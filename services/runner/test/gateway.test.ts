@@ -2,20 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MAX_WS_FRAME_BYTES, ServerFrame, WS_PATH, WsCloseCode } from '@cipherlink/proto';
+import { uuidv7 } from '@cipherlink/client';
 import { startTestStack, TestHttp } from './harness';
 import type { Stack } from '../src/stack';
 
 const ALLOWED_ORIGIN = 'http://allowed.example';
 
-/** Minimal UUIDv7: 48-bit Unix ms timestamp, version 7, RFC 4122 variant, random rest. */
-function uuidv7(): string {
-  const b = randomBytes(16);
-  b.writeUIntBE(Date.now(), 0, 6);
-  b[6] = (b[6]! & 0x0f) | 0x70;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 
 /** A syntactically valid v0 envelope with random bytes (the server never decrypts). */
 const envelope = (senderDeviceId: string, recipientDeviceId: string) => ({

@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectNats, createLogger, envVars, publishDurable, type Nats } from '@cipherlink/kit';
 import { HistoryResponse, MessageSendCommand, MessageStoredEvent, subjects } from '@cipherlink/proto';
+import { uuidv7 } from '@cipherlink/client';
 import { startTestStack, TestHttp } from './harness';
 import type { Stack } from '../src/stack';
 
@@ -20,15 +21,6 @@ let aliceId: string;
 let aliceDeviceId: string;
 const sentIds: string[] = [];
 
-/** UUIDv7 (RFC 9562), as the client generates message ids. */
-function uuidv7(): string {
-  const b = randomBytes(16);
-  b.writeUIntBE(Date.now(), 0, 6);
-  b[6] = (b[6]! & 0x0f) | 0x70;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 
 /** A real P-256 public key as the 65-byte uncompressed point the directory expects, base64url. */
 function rawP256PublicKey(): string {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PgClient, PgPool } from '@cipherlink/kit';
 import type { PublicUser } from '@cipherlink/proto';
 import { decideRefresh, type RefreshRejectReason } from '../domain/refresh-decision';
-import { withTransaction } from './transaction';
+import { withTransaction } from '@cipherlink/kit';
 
 /** Why a session was revoked (stored in auth_sessions.revoked_reason). */
 export type RevokeReason = 'logout' | 'refresh_token_reuse';

@@ -2,7 +2,7 @@ import { PublicJwk, type Jwks } from '@cipherlink/proto';
 import type { PgPool } from '@cipherlink/kit';
 import type { JWK } from 'jose';
 import type { SigningKeyRecord } from '../signing-key';
-import { withTransaction } from './transaction';
+import { withTransaction } from '@cipherlink/kit';
 
 /**
  * Access-token signing keys live in the auth database (auth_signing_keys, private half as a JWK). Anyone who can

@@ -1,7 +1,7 @@
 import type { PublicUser } from '@cipherlink/proto';
 import { dmKeyOf } from '../domain/dm-key';
 import { isoOf, type ConversationRow, type PgPool } from './types';
-import { withTransaction } from './with-transaction';
+import { withTransaction } from '@cipherlink/kit';
 
 /** Conversations and who is in them. */
 export interface ConversationStore {
