@@ -43,37 +43,34 @@ export function createPostgresMessageStore(opts: { databaseUrl: string; logger: 
     return rows[0] ? toStored(rows[0]) : undefined;
   }
 
+  /**
+   * One statement, so one round trip and one implicit transaction: return the message if its id exists; otherwise
+   * bump the conversation's counter (the upsert row-locks it until commit, so concurrent appends to a conversation
+   * get consecutive seqs) and insert with that seq. If two appends of one id race past the existence check, the
+   * loser's insert violates the primary key and its whole statement, counter bump included, rolls back: no gap.
+   */
   async function appendOnce(cmd: MessageSendCommand): Promise<AppendResult> {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const existing = await findById(client, cmd.id);
-      if (existing) {
-        await client.query('COMMIT');
-        return { message: existing, created: false };
-      }
-      // The upsert row-locks the counter until COMMIT, so concurrent appends to one conversation queue here and
-      // get consecutive seqs; a rollback (e.g. the id race below) gives the number back, leaving no gap.
-      const counter = await client.query<{ last_seq: string }>(
-        `INSERT INTO message_store_conversation_seq (conversation_id, last_seq) VALUES ($1, 1)
+    const { rows } = await pool.query<MessageRow & { created: boolean }>(
+      `WITH existing AS (
+         SELECT ${COLUMNS} FROM message_store_messages WHERE id = $1::uuid
+       ), counter AS (
+         INSERT INTO message_store_conversation_seq (conversation_id, last_seq)
+         SELECT $2::uuid, 1 WHERE NOT EXISTS (SELECT 1 FROM existing)
          ON CONFLICT (conversation_id) DO UPDATE SET last_seq = message_store_conversation_seq.last_seq + 1
-         RETURNING last_seq`,
-        [cmd.conversationId],
-      );
-      const seq = counter.rows[0]!.last_seq;
-      const inserted = await client.query<MessageRow>(
-        `INSERT INTO message_store_messages (id, conversation_id, seq, sender_user_id, sender_device_id, envelope)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-        [cmd.id, cmd.conversationId, seq, cmd.senderUserId, cmd.senderDeviceId, JSON.stringify(cmd.envelope)],
-      );
-      await client.query('COMMIT');
-      return { message: toStored(inserted.rows[0]!), created: true };
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+         RETURNING last_seq
+       ), inserted AS (
+         INSERT INTO message_store_messages (id, conversation_id, seq, sender_user_id, sender_device_id, envelope)
+         SELECT $1::uuid, $2::uuid, last_seq, $3::uuid, $4::uuid, $5::jsonb FROM counter
+         RETURNING ${COLUMNS}
+       )
+       SELECT ${COLUMNS}, false AS created FROM existing
+       UNION ALL
+       SELECT ${COLUMNS}, true AS created FROM inserted`,
+      [cmd.id, cmd.conversationId, cmd.senderUserId, cmd.senderDeviceId, JSON.stringify(cmd.envelope)],
+    );
+    const row = rows[0];
+    if (!row) throw new Error('append returned no row');
+    return { message: toStored(row), created: row.created };
   }
 
   return {
