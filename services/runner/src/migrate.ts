@@ -7,6 +7,7 @@ const config = loadRunnerConfig(process.env);
 const logger = createLogger({ name: 'migrate', level: config.LOG_LEVEL });
 for (const name of config.CL_SERVICES) {
   const service = serviceFactories[name](process.env, logger);
-  await service.migrate?.();
+  if (!service.migrate) continue;
+  await service.migrate();
   logger.info({ service: name }, 'migrations applied');
 }
