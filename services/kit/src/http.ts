@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Duplex } from 'node:stream';
 import client from 'prom-client';
 import { SpanKind, SpanStatusCode, trace, context as otelContext, type Span } from '@opentelemetry/api';
 import type { AccessTokenClaims } from '@cipherlink/proto';
@@ -52,6 +53,14 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
     // Our own onResponse hook logs requests (method, route, status, duration: never headers, bodies or queries).
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    // Refusals made before routing never reach setErrorHandler: a malformed percent-encoding or an over-long path
+    // parameter (router), and requests node's HTTP parser rejects. Without these two hooks they would answer in
+    // fastify's own body shape instead of ours.
+    frameworkErrors: (err, _req, reply) => {
+      const appErr = fromFastifyError(err);
+      void (reply as FastifyReply).status(appErr.status).send(appErr.toBody());
+    },
+    clientErrorHandler,
   });
 
   app.addHook('onRequest', async (req) => {
@@ -109,6 +118,9 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
 function fromFastifyError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const e = err as { statusCode?: number; code?: string; message?: string };
+  // The router's messages quote the whole raw path back; a fixed message says the same without echoing input.
+  if (e.code === 'FST_ERR_BAD_URL') return new AppError('bad_request', 'malformed url');
+  if (e.code === 'FST_ERR_MAX_PARAM_LENGTH') return new AppError('bad_request', 'path parameter too long');
   if (e.statusCode === 413 || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('payload_too_large', 'request body too large');
   if (e.statusCode === 429) return new AppError('rate_limited', 'too many requests');
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
@@ -116,6 +128,21 @@ function fromFastifyError(err: unknown): AppError {
     return new AppError(e.statusCode === 415 ? 'bad_request' : 'bad_request', e.message ?? 'bad request');
   }
   return toAppError(err);
+}
+
+/**
+ * Node's HTTP parser refused the request (bytes that are not HTTP, headers over the size limit, a request that never
+ * finished): answer 400 in our error shape and drop the connection, as fastify's default handler does in its own.
+ */
+function clientErrorHandler(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const message =
+    err.code === 'HPE_HEADER_OVERFLOW' ? 'request headers too large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request timed out' : 'malformed request';
+  const body = JSON.stringify(new AppError('bad_request', message).toBody());
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

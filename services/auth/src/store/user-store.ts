@@ -34,6 +34,9 @@ export function createUserStore(pool: PgPool): UserStore {
     },
 
     async findCredentials(username) {
+      // PostgreSQL text cannot hold NUL, so no stored username contains one; sending it would fail the query (a 500
+      // where login must answer "invalid username or password"). Registration's Username schema never admits it.
+      if (username.includes('\u0000')) return undefined;
       const { rows } = await pool.query<{ id: string; username: string; password_hash: string }>(
         'SELECT id, username, password_hash FROM auth_users WHERE username_lower = lower($1)',
         [username],
