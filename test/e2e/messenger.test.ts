@@ -99,6 +99,35 @@ describe('two browsers, one end-to-end encrypted DM', () => {
     await bobPage.locator(`[data-testid="conversation-item"][data-peer="${alice}"]`).click();
   });
 
+  it("keeps each device's private key in IndexedDB as a non-extractable CryptoKey", async () => {
+    // Test code, not app code: it opens the SDK's database directly to check the claim in docs/protocol.md.
+    const keys = await alicePage.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((res, rej) => {
+        const req = indexedDB.open('cipherlink-keys');
+        req.onsuccess = () => res(req.result);
+        req.onerror = () => rej(req.error);
+      });
+      const records = await new Promise<{ privateKey: CryptoKey }[]>((res, rej) => {
+        const req = db.transaction('devices').objectStore('devices').getAll();
+        req.onsuccess = () => res(req.result as { privateKey: CryptoKey }[]);
+        req.onerror = () => rej(req.error);
+      });
+      return Promise.all(
+        records.map(async (r) => ({
+          isCryptoKey: r.privateKey instanceof CryptoKey,
+          type: r.privateKey.type,
+          algorithm: (r.privateKey.algorithm as EcKeyAlgorithm).namedCurve,
+          extractable: r.privateKey.extractable,
+          exportRefused: await crypto.subtle.exportKey('pkcs8', r.privateKey).then(
+            () => false,
+            () => true,
+          ),
+        })),
+      );
+    });
+    expect(keys).toEqual([{ isCryptoKey: true, type: 'private', algorithm: 'P-256', extractable: false, exportRefused: true }]);
+  });
+
   it('delivers messages both ways in real time and shows presence', async () => {
     await send(alicePage, 'Hi Bob, this is Alice.');
     await expectMessage(bobPage, 'Hi Bob, this is Alice.');

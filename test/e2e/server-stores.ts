@@ -45,7 +45,7 @@ export async function dumpServerStores(opts: { databaseUrl: string; redisUrl?: s
     redis.disconnect();
   }
 
-  const nc = await connect({ servers: opts.natsUrl ?? 'nats://127.0.0.1:4222' });
+  const nc = await connect({ servers: opts.natsUrl ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
   try {
     const jsm = await jetstreamManager(nc);
     const parts: string[] = [];
