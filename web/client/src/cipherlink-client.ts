@@ -249,17 +249,24 @@ export class CipherLinkClient {
 
   private onReady(socket: SocketClient, reconnect: boolean): void {
     if (this.watched.size) this.sendPresenceWatch(socket);
-    if (!reconnect || !this.active) return;
-    // Anything that happened while we were away: new conversations, then every known conversation's tail.
+    if (!this.active) return;
+    const readyAt = Date.now();
     const sync = this.active.sync;
     void (async () => {
-      try {
-        await this.conversations();
-      } catch {
-        // Keep going with what we know; the next reconnect retries.
+      // Anything that happened while no socket delivered to us: new conversations (after a reconnect), then the
+      // tail of every conversation we hold messages of. Even the first socket needs the latter: history may have
+      // been loaded over REST before it became ready, and nothing delivered what came in between.
+      if (reconnect) {
+        try {
+          await this.conversations();
+        } catch {
+          // Keep going with what we know; the next reconnect retries.
+        }
       }
-      const ids = new Set([...this.convs.keys(), ...sync.knownConversations()]);
+      const ids = new Set([...(reconnect ? this.convs.keys() : []), ...sync.knownConversations()]);
       await Promise.all([...ids].map((id) => sync.history(id).catch(() => undefined)));
+      // Sends the lost socket may have swallowed: whatever the history sync did not find stored goes out again.
+      if (this.active?.sync === sync) sync.resendUnacked(readyAt);
     })();
   }
 

@@ -31,8 +31,16 @@ async function world() {
   /** What the server stores, in seq order. */
   const server: StoredMessage[] = [];
   const historyCalls: number[] = [];
+  /** How many device-list requests fail with a network error before they work again. */
+  const net = { failDeviceLookups: 0 };
   const api = {
-    devicesOf: async (userId: string) => devices[userId] ?? [],
+    devicesOf: async (userId: string) => {
+      if (net.failDeviceLookups > 0) {
+        net.failDeviceLookups--;
+        throw new TypeError('fetch failed');
+      }
+      return devices[userId] ?? [];
+    },
     history: async (_c: string, afterSeq: number, limit: number) => {
       historyCalls.push(afterSeq);
       const after = server.filter((m) => m.seq > afterSeq);
@@ -50,18 +58,21 @@ async function world() {
   };
   const sent: ClientFrame[] = [];
   const events: DecryptedMessage[] = [];
-  const sync = new MessageSync({
-    session: { user: ALICE, deviceId: ALICE_DEV },
-    api,
-    peers: new PeerDirectory(api),
-    cipher: new ProtocolV0({ deviceId: ALICE_DEV, privateKey: aliceKeys.privateKey }),
-    conversation: async (id) => (id === CONV ? conversation : undefined),
-    sendFrame: async (f) => void sent.push(f),
-    emit: (m) => events.push(m),
-    historyPageSize: 2,
-    ackTimeoutMs: 200,
-  });
-  return { sync, server, bobSends, historyCalls, sent, events, bob, aliceKeys };
+  /** Alice's client; called again it is Alice after a page reload (same device keys, empty memory). */
+  const aliceClient = () =>
+    new MessageSync({
+      session: { user: ALICE, deviceId: ALICE_DEV },
+      api,
+      peers: new PeerDirectory(api),
+      cipher: new ProtocolV0({ deviceId: ALICE_DEV, privateKey: aliceKeys.privateKey }),
+      conversation: async (id) => (id === CONV ? conversation : undefined),
+      sendFrame: async (f) => void sent.push(f),
+      emit: (m) => events.push(m),
+      historyPageSize: 2,
+      ackTimeoutMs: 200,
+    });
+  const sync = aliceClient();
+  return { sync, aliceClient, api, server, bobSends, historyCalls, sent, events, bob, aliceKeys, net };
 }
 
 describe('MessageSync', () => {
@@ -144,5 +155,82 @@ describe('MessageSync', () => {
     const w = await world();
     await expect(w.sync.sendText(CONV, 'lost')).rejects.toMatchObject({ name: 'AckTimeoutError' });
     expect(w.events.map((e) => e.status)).toEqual(['pending', 'failed']);
+  });
+
+
+  it("decrypts our own messages after a reload, but never shows them as the peer's when the server relabels the sender", async () => {
+    const w = await world();
+    const done = w.sync.sendText(CONV, 'I said this');
+    await tick(20);
+    const frame = w.sent[0] as Extract<ClientFrame, { type: 'message.send' }>;
+    await w.sync.onAck({ id: frame.id, conversationId: CONV, seq: 1 });
+    await done;
+    const stored: StoredMessage = { id: frame.id, conversationId: CONV, seq: 1, senderUserId: ALICE.id, senderDeviceId: ALICE_DEV, envelope: frame.envelope, createdAt: new Date().toISOString() };
+    w.events.length = 0;
+    await w.aliceClient().onMessage(stored);
+    expect(w.events.at(-1)).toMatchObject({ mine: true, body: { kind: 'text', text: 'I said this' } });
+    // The server claims Bob sent it (device id consistent, user id swapped): our key would decrypt it anyway.
+    await w.aliceClient().onMessage({ ...stored, senderUserId: BOB.id });
+    expect(w.events.at(-1)).toMatchObject({ mine: false, body: { kind: 'undecryptable', reason: 'sender mismatch' } });
+  });
+
+  it('decrypts again a message whose sender key could not be fetched (offline) on the next history sync', async () => {
+    const w = await world();
+    const m = await w.bobSends('while the directory was unreachable');
+    w.net.failDeviceLookups = 1;
+    await w.sync.onMessage(m);
+    expect(w.events.at(-1)).toMatchObject({ id: m.id, body: { kind: 'undecryptable' } });
+    // lastSeq already covers it, so history fetches nothing new; the failed one must still be retried.
+    const list = await w.sync.history(CONV);
+    expect(list.map((x) => x.body)).toEqual([{ kind: 'text', text: 'while the directory was unreachable' }]);
+    expect(w.events.at(-1)).toMatchObject({ id: m.id, body: { kind: 'text' } });
+  });
+
+  it('fills the gap an ack reveals (a peer message that was never delivered to us)', async () => {
+    const w = await world();
+    await w.sync.onMessage(await w.bobSends('one'));
+    await w.bobSends('two (lost on the way)');
+    const done = w.sync.sendText(CONV, 'three');
+    await tick(20);
+    const frame = w.sent[0] as Extract<ClientFrame, { type: 'message.send' }>;
+    w.server.push({ id: frame.id, conversationId: CONV, seq: 3, senderUserId: ALICE.id, senderDeviceId: ALICE_DEV, envelope: frame.envelope, createdAt: new Date().toISOString() });
+    await w.sync.onAck({ id: frame.id, conversationId: CONV, seq: 3 });
+    await expect(done).resolves.toMatchObject({ seq: 3, status: 'sent' });
+    expect(w.events.some((e) => e.seq === 2 && e.body.kind === 'text' && e.body.text === 'two (lost on the way)')).toBe(true);
+    // Nothing left to fetch: the ack's seq is now the contiguous end.
+    const calls = w.historyCalls.length;
+    expect((await w.sync.history(CONV)).map((x) => x.seq)).toEqual([1, 2, 3]);
+    expect(w.historyCalls.slice(calls)).toEqual([3]);
+  });
+
+  it('stops paging when a page brings nothing new even though the server says hasMore', async () => {
+    const w = await world();
+    const m1 = await w.bobSends('one');
+    let calls = 0;
+    (w.api as unknown as { history: unknown }).history = async () => {
+      if (++calls > 20) throw new Error('history requested forever');
+      return { messages: [m1], hasMore: true };
+    };
+    await expect(w.sync.history(CONV)).resolves.toHaveLength(1);
+    expect(calls).toBe(2);
+  });
+
+  it('after a reconnect, sends again an unacknowledged frame that left on the old socket, with the same id', async () => {
+    const w = await world();
+    const done = w.sync.sendText(CONV, 'sent as the socket died');
+    await tick(20);
+    expect(w.sent).toHaveLength(1);
+    const first = w.sent[0] as Extract<ClientFrame, { type: 'message.send' }>;
+    await tick(150); // most of the 200 ms ack timeout goes by before the socket is back
+    w.sync.resendUnacked(Date.now() + 1);
+    expect(w.sent).toHaveLength(2);
+    expect(w.sent[1]).toEqual(first);
+    // A frame that left on the new socket is not sent a third time.
+    w.sync.resendUnacked(Date.now() - 1_000);
+    expect(w.sent).toHaveLength(2);
+    await tick(100); // past the original deadline: the resend restarted the ack timeout
+    await w.sync.onAck({ id: first.id, conversationId: CONV, seq: 1 });
+    await expect(done).resolves.toMatchObject({ id: first.id, status: 'sent', seq: 1 });
+    expect(w.events.map((e) => e.status)).toEqual(['pending', 'sent']);
   });
 });

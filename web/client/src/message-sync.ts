@@ -25,7 +25,11 @@ export interface MessageSyncDeps {
 interface PendingSend {
   resolve: (m: DecryptedMessage) => void;
   reject: (err: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
+  /** Start the ack timeout again (the frame was sent again). */
+  restartTimer: () => void;
+  /** The frame, once it left on a socket, and when (`Date.now()`); resent after a reconnect until acked. */
+  frame?: ClientFrame;
+  sentAt?: number;
 }
 
 /**
@@ -37,8 +41,11 @@ export class MessageSync {
   private readonly logs = new Map<string, ConversationLog>();
   private readonly serial = new KeyedSerial();
   private readonly pending = new Map<string, PendingSend>();
-  /** Ids whose decryption failed for a transient reason (network); a later copy is decrypted again. */
-  private readonly retryDecrypt = new Set<string>();
+  /**
+   * Messages whose decryption failed for a transient reason (network), by id, with their stored copy: decrypted
+   * again by the next `history()` of their conversation (a reconnect runs one), or when another copy arrives.
+   */
+  private readonly retryDecrypt = new Map<string, StoredMessage>();
 
   constructor(private readonly deps: MessageSyncDeps) {}
 
@@ -49,7 +56,10 @@ export class MessageSync {
 
   /** Fetch everything after the last contiguous seq, then return the whole local copy in order. */
   async history(conversationId: string): Promise<DecryptedMessage[]> {
-    await this.serial.run(conversationId, () => this.fetchAfter(conversationId));
+    await this.serial.run(conversationId, async () => {
+      await this.fetchAfter(conversationId);
+      await this.retryFailedDecryptions(conversationId);
+    });
     return this.logOf(conversationId).list();
   }
 
@@ -74,6 +84,14 @@ export class MessageSync {
   onAck(ack: { id: string; conversationId: string; seq: number }): Promise<void> {
     return this.serial.run(ack.conversationId, async () => {
       const log = this.logOf(ack.conversationId);
+      if (ack.seq > log.lastSeq + 1) {
+        // Our message got a seq past the end of what we hold: messages before it were not delivered to us.
+        try {
+          await this.fetchAfter(ack.conversationId);
+        } catch {
+          // History unavailable: the next sync (reconnect, next gap) fills it.
+        }
+      }
       const mine = log.get(ack.id);
       if (!mine) return;
       const sent: DecryptedMessage = { ...mine, seq: ack.seq, status: 'sent' };
@@ -121,8 +139,11 @@ export class MessageSync {
       });
       // Register before sending: an ack can arrive before `send` resolves.
       const acked = this.awaitAck(draft.id);
+      const frame: ClientFrame = { type: 'message.send', id: draft.id, conversationId, envelope };
       try {
-        await this.deps.sendFrame({ type: 'message.send', id: draft.id, conversationId, envelope });
+        await this.deps.sendFrame(frame);
+        const p = this.pending.get(draft.id);
+        if (p) Object.assign(p, { frame, sentAt: Date.now() });
       } catch (err) {
         this.pending.get(draft.id)?.reject(err as Error);
       }
@@ -138,6 +159,21 @@ export class MessageSync {
     }
   }
 
+  /**
+   * After a reconnect (and its history sync, which settles sends that were stored): send again every frame that
+   * left on an earlier socket before `readyAt` and is still unacknowledged, since the old socket may have lost it.
+   * The same message id makes a copy that did arrive a no-op (the server dedupes it).
+   */
+  resendUnacked(readyAt: number): void {
+    for (const p of [...this.pending.values()]) {
+      if (!p.frame || p.sentAt === undefined || p.sentAt >= readyAt) continue;
+      const frame = p.frame;
+      p.sentAt = Date.now();
+      p.restartTimer();
+      this.deps.sendFrame(frame).catch((err: unknown) => p.reject(err as Error));
+    }
+  }
+
   /** Reject every pending send (the session or socket is closing). */
   failAllPending(err: Error): void {
     for (const p of [...this.pending.values()]) p.reject(err);
@@ -145,16 +181,21 @@ export class MessageSync {
 
   private awaitAck(id: string): Promise<DecryptedMessage> {
     return new Promise((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const done = () => {
         clearTimeout(timer);
         this.pending.delete(id);
       };
-      const timer = setTimeout(() => {
-        done();
-        reject(new AckTimeoutError('no acknowledgement from the server'));
-      }, this.deps.ackTimeoutMs ?? 15_000);
+      const restartTimer = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          done();
+          reject(new AckTimeoutError('no acknowledgement from the server'));
+        }, this.deps.ackTimeoutMs ?? 15_000);
+      };
+      restartTimer();
       this.pending.set(id, {
-        timer,
+        restartTimer,
         resolve: (m) => (done(), resolve(m)),
         reject: (e) => (done(), reject(e)),
       });
@@ -176,13 +217,24 @@ export class MessageSync {
     const log = this.logOf(conversationId);
     const limit = this.deps.historyPageSize ?? 200;
     for (;;) {
-      const page = await this.deps.api.history(conversationId, log.lastSeq, limit);
+      const before = log.lastSeq;
+      const page = await this.deps.api.history(conversationId, before, limit);
       const messages = [...page.messages].sort((a, b) => a.seq - b.seq);
       for (const m of messages) {
         await this.ingest(m, log);
         if (m.seq > log.lastSeq) log.lastSeq = m.seq;
       }
-      if (!page.hasMore || messages.length === 0) return;
+      // A page that moved nothing forward would be asked for again forever (a server answering hasMore with old
+      // messages); stop and let the next sync try again.
+      if (!page.hasMore || log.lastSeq <= before) return;
+    }
+  }
+
+  /** Decrypt again the messages of a conversation whose keys were unavailable (offline) last time. */
+  private async retryFailedDecryptions(conversationId: string): Promise<void> {
+    const log = this.logOf(conversationId);
+    for (const stored of [...this.retryDecrypt.values()]) {
+      if (stored.conversationId === conversationId) await this.ingest(stored, log);
     }
   }
 
@@ -230,6 +282,11 @@ export class MessageSync {
       }
       const peerDeviceId = cipher.peerDeviceOf(env);
       const iSentIt = env.senderDeviceId.toLowerCase() === cipher.deviceId;
+      // Our own device's ciphertext decrypts with our key whoever the server names as sender: it must be ours, or
+      // the server could show our words as the peer's.
+      if (iSentIt && stored.senderUserId !== this.deps.session.user.id) {
+        return { kind: 'undecryptable', reason: 'sender mismatch' };
+      }
       const peerUserId = iSentIt ? await this.peerOf(stored.conversationId) : stored.senderUserId;
       const peerPublicKey = await peers.publicKey(peerUserId, peerDeviceId);
       const content = await cipher.decrypt({ conversationId: stored.conversationId, messageId: stored.id, envelope: env, peerPublicKey });
@@ -239,7 +296,7 @@ export class MessageSync {
       if (err instanceof InvalidPublicKeyError) return { kind: 'undecryptable', reason: 'invalid sender key' };
       if (err instanceof UnknownDeviceError) return { kind: 'undecryptable', reason: 'unknown sender device' };
       if (err instanceof UnsupportedConversationError) return { kind: 'undecryptable', reason: err.message };
-      this.retryDecrypt.add(stored.id);
+      this.retryDecrypt.set(stored.id, stored);
       return { kind: 'undecryptable', reason: 'key unavailable (offline?)' };
     }
   }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DecryptedMessage } from '@cipherlink/client';
 import { useClient } from './ClientContext';
+import { upsertMessages } from '../lib/messages';
 
 export interface ConversationMessages {
   messages: DecryptedMessage[];
@@ -85,21 +86,4 @@ function withoutDismissed(
     out.set(id, { ...entry, messages: entry.messages.filter((m) => !dismissed.has(m.id)) });
   }
   return out;
-}
-
-/**
- * Merge by id (the newer copy wins: an ack replaces its pending message) and order by sequence number; pending
- * messages (seq 0) go last, in creation order.
- */
-function upsertMessages(current: readonly DecryptedMessage[], incoming: readonly DecryptedMessage[]): DecryptedMessage[] {
-  const byId = new Map(current.map((m) => [m.id, m] as const));
-  for (const m of incoming) byId.set(m.id, m);
-  return [...byId.values()].sort(compareMessages);
-}
-
-function compareMessages(a: DecryptedMessage, b: DecryptedMessage): number {
-  const sa = a.seq > 0 ? a.seq : Number.POSITIVE_INFINITY;
-  const sb = b.seq > 0 ? b.seq : Number.POSITIVE_INFINITY;
-  if (sa !== sb) return sa - sb;
-  return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0;
 }

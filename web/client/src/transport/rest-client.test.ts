@@ -64,6 +64,33 @@ describe('RestClient', () => {
     expect(refreshes).toBe(1);
   });
 
+  it('refreshes once when two requests get 401, even when the second 401 arrives after the first refresh', async () => {
+    let refreshes = 0;
+    let releaseSlow!: () => void;
+    const slowGate = new Promise<void>((r) => (releaseSlow = r));
+    const f = fakeFetch(async (url, init) => {
+      if (url.endsWith('/refresh')) {
+        refreshes++;
+        return json(200, tokens(`fresh${refreshes}`));
+      }
+      const auth = (init.headers as Record<string, string>).authorization;
+      if (auth === 'Bearer stale') {
+        // The slow request's 401 comes back only after the fast one has refreshed and retried.
+        if (url.endsWith('/slow')) await slowGate;
+        return json(401, { error: { code: 'unauthorized', message: 'expired' } });
+      }
+      return json(200, {});
+    });
+    const rest = new RestClient({ baseUrl: 'http://api.test', fetch: f.fn });
+    rest.setSession(tokens('stale'));
+    const slow = rest.request('GET', '/slow');
+    await rest.request('GET', '/fast');
+    releaseSlow();
+    await slow;
+    expect(refreshes).toBe(1);
+    expect(f.calls.filter((c) => c.url.endsWith('/slow')).map((c) => c.headers.authorization)).toEqual(['Bearer stale', 'Bearer fresh1']);
+  });
+
   it('reports a failed refresh of a live session once through onSessionExpired', async () => {
     const reasons: string[] = [];
     const f = fakeFetch(() => json(401, { error: { code: 'unauthorized', message: 'revoked' } }));

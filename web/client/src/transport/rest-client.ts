@@ -96,9 +96,12 @@ export class RestClient {
   async request<T = undefined>(method: string, path: string, opts: RequestOptions<T> = {}): Promise<T> {
     const auth = opts.auth ?? true;
     if (auth && !this.token) await this.accessToken();
+    const sentWith = this.token?.value;
     let res = await this.send(method, path, opts, auth);
     if (res.status === 401 && auth) {
-      await this.refresh();
+      // Refresh only if the refused token is still ours: when another request's refresh replaced it meanwhile,
+      // retry with that one. Refreshing again would spend (rotate) the refresh token once per concurrent 401.
+      if (this.refreshing || !this.token || this.token.value === sentWith) await this.refresh();
       res = await this.send(method, path, opts, auth);
     }
     const body = await readJson(res);
