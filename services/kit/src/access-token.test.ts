@@ -124,6 +124,21 @@ describe('createAccessTokenVerifier', () => {
     await expectRejected(`${header}.${payload}`);
   });
 
+  it('fetches the key set again after a fetch that failed synchronously', async () => {
+    let calls = 0;
+    const fresh = createAccessTokenVerifier({
+      fetchJwks: () => {
+        if (++calls === 1) throw new Error('not connected yet');
+        return Promise.resolve({ keys: [ours.publicJwk] });
+      },
+      now: () => NOW_S * 1000,
+    });
+    const token = await sign(claims());
+    await expect(fresh.verify(token)).rejects.toThrow(/cannot verify access token now/);
+    await expect(fresh.verify(token)).resolves.toMatchObject({ sub: USER });
+    expect(calls).toBe(2);
+  });
+
   it('rejects garbage and oversized input without throwing anything but UnauthorizedError', async () => {
     for (const bad of ['', 'abc', 'a.b.c', `${'a'.repeat(5000)}`]) await expectRejected(bad);
   });

@@ -38,17 +38,19 @@ export function createAccessTokenVerifier(opts: VerifierOptions): AccessTokenVer
   let fetchedAt = 0;
   let inflight: Promise<void> | undefined;
 
+  async function load(): Promise<void> {
+    const set = await opts.fetchJwks();
+    jwks = createLocalJWKSet(set as unknown as JSONWebKeySet);
+    kids = new Set(set.keys.map((k) => k.kid));
+    fetchedAt = now();
+  }
+
   async function refresh(): Promise<void> {
-    inflight ??= (async () => {
-      try {
-        const set = await opts.fetchJwks();
-        jwks = createLocalJWKSet(set as unknown as JSONWebKeySet);
-        kids = new Set(set.keys.map((k) => k.kid));
-        fetchedAt = now();
-      } finally {
-        inflight = undefined;
-      }
-    })();
+    // `.finally` runs after the assignment even when fetchJwks throws synchronously; a `finally` inside the async
+    // function would run first and leave the failed fetch cached as in flight for ever.
+    inflight ??= load().finally(() => {
+      inflight = undefined;
+    });
     return inflight;
   }
 

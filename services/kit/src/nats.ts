@@ -109,7 +109,19 @@ export function serveRpc<Req extends z.ZodType, Res extends z.ZodType>(
           if (appErr.code === 'internal') log.error({ err: e }, 'rpc handler failed');
           reply = { ok: false, error: { code: appErr.code, message: appErr.message } };
         }
-        if (msg.reply) msg.respond(encode(reply));
+        if (!msg.reply) return;
+        try {
+          msg.respond(encode(reply));
+        } catch (e) {
+          // A reply over the server's max_payload, or a connection closing under a slow handler: publish throws
+          // synchronously. Uncaught here it would reject a promise nobody awaits and end the process.
+          log.error({ err: e }, 'rpc reply not sent');
+          try {
+            msg.respond(encode({ ok: false, error: { code: 'internal', message: 'internal error' } }));
+          } catch {
+            // The connection is gone; the caller times out.
+          }
+        }
       });
     },
   });
@@ -183,7 +195,13 @@ export function subscribeEphemeral<S extends z.ZodType>(
       if (err) return void log.error({ err }, 'subscription error');
       const parsed = schema.safeParse(safeJson(msg));
       if (!parsed.success) return void log.warn({ issues: describeIssues(parsed.error) }, 'dropped invalid event');
-      Promise.resolve(handler(parsed.data, msg.subject)).catch((e: unknown) => log.error({ err: e }, 'event handler failed'));
+      // Called inside the NATS client's read loop: a synchronous throw escaping here would end that loop and with it
+      // every subscription and request of the connection.
+      try {
+        Promise.resolve(handler(parsed.data, msg.subject)).catch((e: unknown) => log.error({ err: e }, 'event handler failed'));
+      } catch (e) {
+        log.error({ err: e }, 'event handler failed');
+      }
     },
   });
 }

@@ -8,8 +8,8 @@ import { errSummary } from './err-summary';
 const TRY_AGAIN_LATER = 1013;
 
 /**
- * Handle the `auth` frame: verify the token locally, check the device belongs to the user, load the user's
- * conversations, register the socket for routing, report presence, and only then send `ready`.
+ * Handle the `auth` frame: verify the token locally, check the device belongs to the user, register the socket for
+ * routing, load the user's conversations into it, report presence, and only then send `ready`.
  */
 export async function authenticate(ctx: GatewayContext, conn: ClientConnection, frame: AuthFrame): Promise<void> {
   const log = ctx.logger.child({ connectionId: conn.id });
@@ -25,25 +25,35 @@ export async function authenticate(ctx: GatewayContext, conn: ClientConnection, 
   }
   const deviceId = frame.deviceId.toLowerCase();
 
-  let conversationIds: string[];
   try {
     const { valid } = await callRpc(ctx.nats, rpc.directoryDeviceCheck, { userId, deviceId });
     if (!valid) {
       log.info({ userId, deviceId }, 'socket auth rejected: unknown device');
       return reject(conn, 'unauthorized', 'device does not belong to this user');
     }
-    conversationIds = (await callRpc(ctx.nats, rpc.directoryConversationsOfUser, { userId })).conversationIds.map((c) => c.toLowerCase());
   } catch (err) {
-    log.warn({ err: errSummary(err), userId }, 'socket auth failed: directory unavailable');
-    conn.error('unavailable', 'service temporarily unavailable, retry later');
-    return conn.close(TRY_AGAIN_LATER, 'unavailable');
+    return unavailable(conn, log, err, userId);
   }
   // The socket may have gone while we waited; registering it now would leak routing state.
   if (conn.closed) return;
 
+  // Register the connection before asking for its conversations: a member-added event (a DM opened right now)
+  // that arrives while the list is loading then reaches this socket (held until `ready`). An event that arrived
+  // earlier was published after its commit, so the list, read after this point, already contains it.
   const identity = { connectionId: conn.id, userId, deviceId };
-  ctx.subscriptions.apply(ctx.table.add(identity, conversationIds));
+  ctx.subscriptions.apply(ctx.table.add(identity, []));
   conn.identity = identity;
+
+  let conversationIds: string[];
+  try {
+    conversationIds = (await callRpc(ctx.nats, rpc.directoryConversationsOfUser, { userId })).conversationIds.map((c) => c.toLowerCase());
+  } catch (err) {
+    // Closed on purpose: the close handler forgets the connection (identity is set, so release() cleans up).
+    return unavailable(conn, log, err, userId);
+  }
+  // Closed meanwhile: release() already removed it from the routing table.
+  if (conn.closed) return;
+  for (const conversationId of conversationIds) ctx.subscriptions.apply(ctx.table.addConversation(conn.id, conversationId));
 
   const heartbeat = () => {
     conn.lastHeartbeat = callRpc(ctx.nats, rpc.presenceHeartbeat, { userId, connectionId: conn.id }).then(
@@ -62,6 +72,12 @@ export async function authenticate(ctx: GatewayContext, conn: ClientConnection, 
   if (conn.closed) return;
   conn.markReady(identity);
   log.debug({ userId, deviceId, conversations: conversationIds.length }, 'socket ready');
+}
+
+function unavailable(conn: ClientConnection, log: GatewayContext['logger'], err: unknown, userId: string): void {
+  log.warn({ err: errSummary(err), userId }, 'socket auth failed: directory unavailable');
+  conn.error('unavailable', 'service temporarily unavailable, retry later');
+  conn.close(TRY_AGAIN_LATER, 'unavailable');
 }
 
 function reject(conn: ClientConnection, code: 'unauthorized', message: string): void {
