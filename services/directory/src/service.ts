@@ -6,6 +6,7 @@ import {
   createPgPool,
   ensureStream,
   migrate,
+  natsReadiness,
   type AccessTokenVerifier,
   type DurableConsumer,
   type Logger,
@@ -58,12 +59,7 @@ export function createDirectoryService(config: DirectoryConfig, deps: DirectoryD
     routes: directoryRoutes({ store, verifier, nats: requireNats, logger }),
     readiness: () => [
       { name: 'postgres', check: () => store.ping() },
-      {
-        name: 'nats',
-        check: async () => {
-          await requireNats().nc.flush();
-        },
-      },
+      natsReadiness(() => nats),
     ],
     async stop() {
       for (const s of subscriptions) s.unsubscribe();

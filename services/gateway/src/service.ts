@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { MemberAddedEvent, MAX_WS_FRAME_BYTES, rpc, streams, subjects, WsCloseCode } from '@cipherlink/proto';
 import {
+  natsReadiness,
   callRpc,
   connectNats,
   createAccessTokenVerifier,
@@ -131,15 +132,7 @@ export function createGatewayService(config: GatewayConfig, deps: { logger: Logg
     },
 
     readiness() {
-      return [
-        {
-          name: 'nats',
-          check: async () => {
-            if (!ctx || ctx.nats.nc.isClosed()) throw new Error('nats not connected');
-            await ctx.nats.nc.flush();
-          },
-        },
-      ];
+      return [natsReadiness(() => ctx?.nats)];
     },
 
     async stop() {

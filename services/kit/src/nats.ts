@@ -61,6 +61,21 @@ function contextOf(h: MsgHdrs | undefined) {
   return extractTraceContext((key) => (h?.has(key) ? h.get(key) : undefined));
 }
 
+/**
+ * The readiness check every service uses for NATS: a round trip to the server (flush) on the service's connection.
+ * `current` returns the connection once the service started, undefined before.
+ */
+export function natsReadiness(current: () => Nats | undefined): { name: string; check: () => Promise<void> } {
+  return {
+    name: 'nats',
+    check: async () => {
+      const nats = current();
+      if (!nats || nats.nc.isClosed()) throw new Error('nats not connected');
+      await nats.nc.flush();
+    },
+  };
+}
+
 /** Create or update a stream so its config matches ours (idempotent; safe from every instance). */
 export async function ensureStream(
   jsm: JetStreamManager,

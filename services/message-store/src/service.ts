@@ -1,4 +1,5 @@
 import {
+  natsReadiness,
   callRpc,
   connectNats,
   createAccessTokenVerifier,
@@ -52,7 +53,7 @@ export function createMessageStoreService(config: MessageStoreConfig, deps: { lo
     readiness() {
       return [
         { name: 'store', check: () => store.ping() },
-        { name: 'nats', check: async () => void (await connected().nc.flush()) },
+        natsReadiness(() => nats),
       ];
     },
 

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { connectNats, publishEphemeral, type Logger, type Nats, type Service } from '@cipherlink/kit';
+import { connectNats, natsReadiness, publishEphemeral, type Logger, type Nats, type Service } from '@cipherlink/kit';
 import { PresenceChangedEvent, subjects } from '@cipherlink/proto';
 import type { PresenceConfig } from './config';
 import { servePresenceRpc } from './handlers/presence-rpc';
@@ -48,12 +48,7 @@ export function createPresenceService(config: PresenceConfig, deps: PresenceDeps
     },
     readiness: () => [
       { name: 'redis', check: () => store.ping() },
-      {
-        name: 'nats',
-        check: async () => {
-          await requireNats().nc.flush();
-        },
-      },
+      natsReadiness(() => nats),
     ],
     async stop() {
       for (const s of subscriptions) s.unsubscribe();
