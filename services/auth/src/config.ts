@@ -1,15 +1,11 @@
 import { z } from 'zod';
-import { envVars, loadConfig } from '@cipherlink/kit';
+import { envVars, loadConfig, processVars } from '@cipherlink/kit';
 
 const AuthEnv = z.object({
-  NODE_ENV: envVars.NODE_ENV,
-  LOG_LEVEL: envVars.LOG_LEVEL,
+  ...processVars,
   DATABASE_URL: envVars.DATABASE_URL,
   NATS_URL: envVars.NATS_URL,
   ALLOWED_ORIGINS: envVars.ALLOWED_ORIGINS,
-  HTTP_HOST: envVars.HTTP_HOST,
-  HTTP_PORT: envVars.HTTP_PORT,
-  OTEL_EXPORTER_OTLP_ENDPOINT: envVars.OTEL_EXPORTER_OTLP_ENDPOINT,
   /** Lifetime of an access token (JWT). */
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(24 * 3600).default(900),
   /** Lifetime of each refresh token (sliding: every rotation issues a token with a fresh lifetime). */

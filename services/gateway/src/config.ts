@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { envVars, loadConfig } from '@cipherlink/kit';
+import { envVars, loadConfig, processVars } from '@cipherlink/kit';
 
 const GatewayEnv = z.object({
-  NODE_ENV: envVars.NODE_ENV,
-  LOG_LEVEL: envVars.LOG_LEVEL,
+  ...processVars,
   NATS_URL: envVars.NATS_URL,
   ALLOWED_ORIGINS: envVars.ALLOWED_ORIGINS,
-  HTTP_HOST: envVars.HTTP_HOST,
-  HTTP_PORT: envVars.HTTP_PORT,
-  OTEL_EXPORTER_OTLP_ENDPOINT: envVars.OTEL_EXPORTER_OTLP_ENDPOINT,
   /** Names this gateway instance in connection ids (so presence can tell instances apart). Random by default. */
   GATEWAY_ID: z
     .string()

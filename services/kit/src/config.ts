@@ -34,3 +34,15 @@ export const envVars = {
     .default('http://localhost:8080,http://127.0.0.1:8080')
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
 } as const;
+
+/**
+ * The variables every service process reads, whatever it does: environment, log level, its own HTTP listener (used
+ * when the service runs alone; the runner owns the server otherwise) and trace export. Spread into each config.
+ */
+export const processVars = {
+  NODE_ENV: envVars.NODE_ENV,
+  LOG_LEVEL: envVars.LOG_LEVEL,
+  HTTP_HOST: envVars.HTTP_HOST,
+  HTTP_PORT: envVars.HTTP_PORT,
+  OTEL_EXPORTER_OTLP_ENDPOINT: envVars.OTEL_EXPORTER_OTLP_ENDPOINT,
+} as const;

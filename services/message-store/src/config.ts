@@ -1,16 +1,11 @@
 import { z } from 'zod';
-import { envVars, loadConfig } from '@cipherlink/kit';
+import { envVars, loadConfig, processVars } from '@cipherlink/kit';
 
 const MessageStoreEnv = z
   .object({
-    NODE_ENV: envVars.NODE_ENV,
-    LOG_LEVEL: envVars.LOG_LEVEL,
+    ...processVars,
     DATABASE_URL: envVars.DATABASE_URL,
     NATS_URL: envVars.NATS_URL,
-    /** Used only when the service runs alone (src/main.ts); the runner owns its own server. */
-    HTTP_HOST: envVars.HTTP_HOST,
-    HTTP_PORT: envVars.HTTP_PORT,
-    OTEL_EXPORTER_OTLP_ENDPOINT: envVars.OTEL_EXPORTER_OTLP_ENDPOINT,
     /** Which adapter keeps the ciphertext history. */
     MESSAGE_STORE: z.enum(['postgres', 'mongodb']).default('postgres'),
     /** Required when MESSAGE_STORE=mongodb. */

@@ -1,19 +1,14 @@
 import { z } from 'zod';
-import { envVars, loadConfig } from '@cipherlink/kit';
+import { envVars, loadConfig, processVars } from '@cipherlink/kit';
 
 const PresenceEnv = z.object({
-  NODE_ENV: envVars.NODE_ENV,
-  LOG_LEVEL: envVars.LOG_LEVEL,
+  ...processVars,
   REDIS_URL: envVars.REDIS_URL,
   NATS_URL: envVars.NATS_URL,
   /** A connection entry expires unless the gateway heartbeats it (it does so every 20 s). */
   PRESENCE_TTL_SECONDS: z.coerce.number().positive().default(60),
   /** How often expired connections are swept into offline events. */
   PRESENCE_SWEEP_MS: z.coerce.number().int().min(50).default(5000),
-  // Used only by main.ts when presence runs alone; the runner owns the server otherwise.
-  HTTP_HOST: envVars.HTTP_HOST,
-  HTTP_PORT: envVars.HTTP_PORT,
-  OTEL_EXPORTER_OTLP_ENDPOINT: envVars.OTEL_EXPORTER_OTLP_ENDPOINT,
 });
 
 /** The presence service's validated configuration. */

@@ -1,15 +1,11 @@
 import { z } from 'zod';
-import { envVars, loadConfig } from '@cipherlink/kit';
+import { loadConfig, processVars } from '@cipherlink/kit';
 
 export const SERVICE_NAMES = ['auth', 'directory', 'message-store', 'presence', 'gateway'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 const RunnerEnv = z.object({
-  NODE_ENV: envVars.NODE_ENV,
-  LOG_LEVEL: envVars.LOG_LEVEL,
-  HTTP_HOST: envVars.HTTP_HOST,
-  HTTP_PORT: envVars.HTTP_PORT,
-  OTEL_EXPORTER_OTLP_ENDPOINT: envVars.OTEL_EXPORTER_OTLP_ENDPOINT,
+  ...processVars,
   /** `all` (default) or a comma list of service names. */
   CL_SERVICES: z
     .string()
