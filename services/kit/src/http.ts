@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Duplex } from 'node:stream';
 import client from 'prom-client';
-import { SpanKind, SpanStatusCode, trace, context as otelContext, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { AccessTokenClaims } from '@cipherlink/proto';
 import { AppError, toAppError, UnauthorizedError } from './errors';
 import type { Logger } from './logger';
@@ -125,7 +125,7 @@ function fromFastifyError(err: unknown): AppError {
   if (e.statusCode === 429) return new AppError('rate_limited', 'too many requests');
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     // fastify's own 4xx (malformed JSON, wrong content type): the message is about the request, not our internals.
-    return new AppError(e.statusCode === 415 ? 'bad_request' : 'bad_request', e.message ?? 'bad request');
+    return new AppError('bad_request', e.message ?? 'bad request');
   }
   return toAppError(err);
 }
@@ -170,4 +170,3 @@ export function userOf(req: FastifyRequest): AccessTokenClaims {
 }
 
 export type { FastifyInstance, FastifyPluginAsync, FastifyRequest, FastifyReply };
-export { otelContext, trace };
