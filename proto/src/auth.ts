@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Password, Username, Uuid } from './common';
+import { Password, Timestamp, Username, Uuid } from './common';
 
 export const AUTH_ISSUER = 'cipherlink-auth';
 export const AUTH_AUDIENCE = 'cipherlink';
@@ -65,3 +65,60 @@ export type PublicJwk = z.infer<typeof PublicJwk>;
 
 export const Jwks = z.object({ keys: z.array(PublicJwk) });
 export type Jwks = z.infer<typeof Jwks>;
+
+// ---- sessions and account management ----
+
+/** One signed-in session (one browser or client) of the current user. */
+export const SessionInfo = z.object({
+  id: Uuid,
+  /** Human label derived from the User-Agent at sign-in, e.g. "Chrome 142 on Linux". */
+  device: z.string(),
+  createdAt: Timestamp,
+  lastUsedAt: Timestamp,
+  /** Approximate network location: the sign-in IP truncated to /24 (IPv4) or /48 (IPv6); never the full address. */
+  location: z.string(),
+  /** True for the session that made this request. */
+  current: z.boolean(),
+});
+export type SessionInfo = z.infer<typeof SessionInfo>;
+
+export const SecurityEventKind = z.enum([
+  /** A rotated refresh token came back after the grace window: the session was revoked as likely stolen. */
+  'refresh_token_reuse',
+  'password_changed',
+  'session_revoked',
+  'other_sessions_revoked',
+  'logged_out_everywhere',
+]);
+export type SecurityEventKind = z.infer<typeof SecurityEventKind>;
+
+/** Something security-relevant that happened to the account, shown beside the session list. */
+export const SecurityEvent = z.object({
+  id: Uuid,
+  kind: SecurityEventKind,
+  at: Timestamp,
+  /** The session it concerns, when there is one (it may since have been revoked). */
+  sessionId: Uuid.optional(),
+  device: z.string().optional(),
+  location: z.string().optional(),
+});
+export type SecurityEvent = z.infer<typeof SecurityEvent>;
+
+/** GET /api/auth/sessions: active sessions (current first) and the latest security events (newest first). */
+export const SessionsResponse = z.object({ sessions: z.array(SessionInfo), events: z.array(SecurityEvent) });
+export type SessionsResponse = z.infer<typeof SessionsResponse>;
+
+/** Path parameters of DELETE /api/auth/sessions/:sessionId. */
+export const SessionParams = z.object({ sessionId: Uuid }).strict();
+
+/** POST /api/auth/sessions/revoke-others and /api/auth/logout-all answer how many sessions they ended. */
+export const RevokedCountResponse = z.object({ revoked: z.number().int().nonnegative() });
+export type RevokedCountResponse = z.infer<typeof RevokedCountResponse>;
+
+/** POST /api/auth/password: other sessions are revoked; the current one stays signed in. */
+export const ChangePasswordRequest = z.object({ currentPassword: z.string().min(1).max(1024), newPassword: Password }).strict();
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;
+
+/** POST /api/auth/account/delete: the password confirms it; every session ends and the account is gone. */
+export const DeleteAccountRequest = z.object({ password: z.string().min(1).max(1024) }).strict();
+export type DeleteAccountRequest = z.infer<typeof DeleteAccountRequest>;

@@ -26,11 +26,20 @@ export const Username = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'username may contain letters, digits, "_", "." and "-", starting with a letter or digit')
   .transform((s) => s.toLowerCase());
 
-/** NIST SP 800-63B: length, not composition. 8..256 characters. */
+/** Shortest password accepted for a new account or a password change (NIST SP 800-63B-4, single-factor). */
+export const PASSWORD_MIN_CHARS = 15;
+/** Longest password accepted (NIST asks for at least 64). */
+export const PASSWORD_MAX_CHARS = 256;
+
+/**
+ * NIST SP 800-63B-4: length, not composition. 15..256 characters counted as Unicode code points, any characters
+ * (spaces and emoji included), no rules about character classes. Context checks (not the username, not a single
+ * repeated character, not the product name) need the username and live in the auth service's password policy.
+ */
 export const Password = z
   .string()
-  .min(8, 'password must be at least 8 characters')
-  .max(256, 'password must be at most 256 characters');
+  .refine((s) => [...s].length >= PASSWORD_MIN_CHARS, `password must be at least ${PASSWORD_MIN_CHARS} characters`)
+  .refine((s) => [...s].length <= PASSWORD_MAX_CHARS, `password must be at most ${PASSWORD_MAX_CHARS} characters`);
 
 /** Stable machine-readable error codes, shared by HTTP, WebSocket and NATS RPC. */
 export const ErrorCode = z.enum([

@@ -11,6 +11,31 @@ import { Envelope, StoredMessage } from './messages';
 export const UserRegisteredEvent = z.object({ v: z.literal(1), userId: Uuid, username: z.string(), occurredAt: Timestamp });
 export type UserRegisteredEvent = z.infer<typeof UserRegisteredEvent>;
 
+/** auth (JetStream): an account was deleted; the directory drops its devices and memberships. */
+export const UserDeletedEvent = z.object({ v: z.literal(1), userId: Uuid, occurredAt: Timestamp });
+export type UserDeletedEvent = z.infer<typeof UserDeletedEvent>;
+
+export const SessionRevokeReason = z.enum(['logout', 'logout_all', 'revoked', 'refresh_token_reuse', 'password_changed', 'account_deleted']);
+export type SessionRevokeReason = z.infer<typeof SessionRevokeReason>;
+
+/**
+ * auth (core NATS, fan-out to every gateway): these sessions ended. Gateways close their sockets at once
+ * (close code 4003). `sessionIds` empty with `allSessions` true means every session of the user.
+ */
+export const SessionsRevokedEvent = z.object({
+  v: z.literal(1),
+  userId: Uuid,
+  sessionIds: z.array(Uuid),
+  allSessions: z.boolean(),
+  reason: SessionRevokeReason,
+  occurredAt: Timestamp,
+});
+export type SessionsRevokedEvent = z.infer<typeof SessionsRevokedEvent>;
+
+/** auth (core NATS): the signing key set changed (rotation); verifiers fetch the JWKS again. */
+export const SigningKeysChangedEvent = z.object({ v: z.literal(1), occurredAt: Timestamp });
+export type SigningKeysChangedEvent = z.infer<typeof SigningKeysChangedEvent>;
+
 export const MessageSendCommand = z.object({
   v: z.literal(1),
   id: UuidV7,

@@ -19,14 +19,28 @@ describe('subjects', () => {
 
 describe('usernames and passwords', () => {
   it('canonicalises usernames to lowercase', () => {
-    expect(RegisterRequest.parse({ username: 'Alice_1', password: 'long enough pw' }).username).toBe('alice_1');
+    expect(RegisterRequest.parse({ username: 'Alice_1', password: 'long enough passphrase' }).username).toBe('alice_1');
   });
   it.each(['ab', 'a'.repeat(33), '-alice', 'al ice', 'al/ice', 'ålice'])('rejects username %j', (username) => {
-    expect(RegisterRequest.safeParse({ username, password: 'long enough pw' }).success).toBe(false);
+    expect(RegisterRequest.safeParse({ username, password: 'long enough passphrase' }).success).toBe(false);
   });
   it('rejects short passwords and extra fields', () => {
     expect(RegisterRequest.safeParse({ username: 'alice', password: 'short' }).success).toBe(false);
-    expect(RegisterRequest.safeParse({ username: 'alice', password: 'long enough pw', admin: true }).success).toBe(false);
+    expect(RegisterRequest.safeParse({ username: 'alice', password: 'fourteen chars' }).success).toBe(false);
+    expect(RegisterRequest.safeParse({ username: 'alice', password: 'long enough passphrase', admin: true }).success).toBe(false);
+  });
+});
+
+describe('password length (NIST SP 800-63B-4)', () => {
+  it('counts code points, not UTF-16 units, and accepts any characters', () => {
+    // 15 emoji are 30 UTF-16 units but 15 characters: accepted; 14 are refused.
+    expect(RegisterRequest.safeParse({ username: 'alice', password: '🔐'.repeat(15) }).success).toBe(true);
+    expect(RegisterRequest.safeParse({ username: 'alice', password: '🔐'.repeat(14) }).success).toBe(false);
+    expect(RegisterRequest.safeParse({ username: 'alice', password: 'all lowercase words' }).success).toBe(true);
+  });
+  it('caps the length at 256 characters', () => {
+    expect(RegisterRequest.safeParse({ username: 'alice', password: 'x'.repeat(256) }).success).toBe(true);
+    expect(RegisterRequest.safeParse({ username: 'alice', password: 'x'.repeat(257) }).success).toBe(false);
   });
 });
 

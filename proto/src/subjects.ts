@@ -40,6 +40,12 @@ export const subjects = {
   evt: {
     /** auth (JetStream): an account was created. */
     userRegistered: 'cl.evt.auth.v1.user-registered',
+    /** auth (JetStream): an account was deleted. */
+    userDeleted: 'cl.evt.auth.v1.user-deleted',
+    /** auth (core, fan-out): sessions ended; every gateway closes their sockets. Not in a stream on purpose. */
+    sessionsRevoked: 'cl.evt.session.v1.revoked',
+    /** auth (core, fan-out): the signing key set changed; verifiers refetch the JWKS. */
+    signingKeysChanged: 'cl.evt.session.v1.signing-keys-changed',
     /** message-store (JetStream): a message was stored and got its sequence number. */
     messageStored: (conversationId: string) => `cl.evt.message.v1.stored.${id(conversationId)}`,
     messageStoredAll: 'cl.evt.message.v1.stored.*',
@@ -66,4 +72,5 @@ export const streams = {
 export const consumers = {
   messageStoreSend: 'message-store-send',
   directoryUserRegistered: 'directory-user-registered',
+  directoryUserDeleted: 'directory-user-deleted',
 } as const;

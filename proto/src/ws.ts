@@ -54,6 +54,8 @@ export const ErrorFrame = z.object({
   message: z.string(),
   /** The id of the client frame this error answers, when there is one. */
   ref: z.string().optional(),
+  /** With `rate_limited`: seconds until the connection's frame budget allows this frame again. */
+  retryAfterSeconds: z.number().int().positive().optional(),
 });
 export const PongFrame = z.object({ type: z.literal('pong') });
 

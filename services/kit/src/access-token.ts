@@ -7,11 +7,14 @@ import {
   AUTH_ISSUER,
   type Jwks,
 } from '@cipherlink/proto';
-import { UnauthorizedError } from './errors';
+import { AppError, UnauthorizedError } from './errors';
+import type { RevocationList } from './revocation';
 
 export interface AccessTokenVerifier {
   /** Verify a compact JWS access token; resolves to its claims or rejects with UnauthorizedError. */
   verify(token: string): Promise<AccessTokenClaims>;
+  /** Forget the cached key set, so the next verification fetches it again (on a signing-key rotation event). */
+  invalidate(): void;
 }
 
 export interface VerifierOptions {
@@ -23,6 +26,11 @@ export interface VerifierOptions {
   /** Least time between two fetches triggered by an unknown `kid`. */
   minRefetchMs?: number;
   now?: () => number;
+  /**
+   * The deny-list of ended sessions. When given, every verified token is checked against it after the signature
+   * check; a Redis failure rejects with UnavailableError (503): the check fails closed.
+   */
+  revocations?: Pick<RevocationList, 'isDenied'>;
 }
 
 /**
@@ -64,11 +72,15 @@ export function createAccessTokenVerifier(opts: VerifierOptions): AccessTokenVer
   }
 
   return {
+    invalidate() {
+      fetchedAt = 0;
+    },
+
     async verify(token) {
       if (typeof token !== 'string' || token.length > 4096) throw new UnauthorizedError('invalid access token');
       const kid = kidOf(token);
       const stale = !jwks || now() - fetchedAt > cacheMs;
-      const unknownKid = kid !== undefined && !kids.has(kid) && now() - fetchedAt > minRefetchMs;
+      const unknownKid = kid !== undefined && !kids.has(kid) && (fetchedAt === 0 || now() - fetchedAt > minRefetchMs);
       if (stale || unknownKid) {
         try {
           await refresh();
@@ -88,9 +100,10 @@ export function createAccessTokenVerifier(opts: VerifierOptions): AccessTokenVer
         });
         const claims = AccessTokenClaims.safeParse(payload);
         if (!claims.success) throw new UnauthorizedError('invalid access token claims');
+        if (opts.revocations && (await opts.revocations.isDenied(claims.data))) throw new UnauthorizedError('session ended');
         return claims.data;
       } catch (err) {
-        if (err instanceof UnauthorizedError) throw err;
+        if (err instanceof AppError) throw err;
         const expired = err instanceof joseErrors.JWTExpired;
         throw new UnauthorizedError(expired ? 'access token expired' : 'invalid access token', { cause: err });
       }

@@ -25,6 +25,8 @@ export const envVars = {
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/cipherlink'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /** Shared per-user budget of authenticated API requests (all services and instances together), per minute. */
+  RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   HTTP_HOST: z.string().default('0.0.0.0'),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),

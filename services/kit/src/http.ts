@@ -7,6 +7,7 @@ import { AppError, toAppError, UnauthorizedError } from './errors';
 import type { Logger } from './logger';
 import { bearerToken, type AccessTokenVerifier } from './access-token';
 import { extractTraceContext, tracer } from './telemetry';
+import type { RateLimiter } from './rate-limit';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -154,12 +155,16 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-/** A preHandler that requires a valid access token and sets `request.user`. */
-export function authGuard(verifier: AccessTokenVerifier) {
+/**
+ * A preHandler that requires a valid access token and sets `request.user`. With `perUser`, each request then spends
+ * one point of the user's shared rate-limit budget (429 with Retry-After when spent, 503 when Redis is down).
+ */
+export function authGuard(verifier: AccessTokenVerifier, opts: { perUser?: RateLimiter } = {}) {
   return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const token = bearerToken(req.headers.authorization);
     if (!token) throw new UnauthorizedError('missing bearer token');
     req.user = await verifier.verify(token);
+    await opts.perUser?.consume(req.user.sub);
   };
 }
 

@@ -9,3 +9,6 @@ export * from './postgres';
 export * from './http';
 export * from './service';
 export * from './origin';
+export * from './redis';
+export * from './revocation';
+export * from './rate-limit';

@@ -12,11 +12,12 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import type { z } from 'zod';
-import { rpcResult, type ErrorCode, type RpcEndpoint } from '@cipherlink/proto';
+import { rpcResult, SigningKeysChangedEvent, subjects, type ErrorCode, type RpcEndpoint } from '@cipherlink/proto';
 import { AppError, toAppError, UnavailableError } from './errors';
 import { describeIssues } from './validation';
 import type { Logger } from './logger';
 import { extractTraceContext, injectTraceContext, SpanKind, withSpan } from './telemetry';
+import type { AccessTokenVerifier } from './access-token';
 
 export type { NatsConnection, JetStreamClient, JetStreamManager };
 
@@ -283,4 +284,12 @@ export async function consumeDurable<S extends z.ZodType>(
       await done.catch(() => undefined);
     },
   };
+}
+
+/**
+ * Make `verifier` fetch the JWKS again whenever auth announces a signing-key change, so a rotation is picked up at
+ * once rather than when the cache expires (an unknown `kid` also triggers a fetch, rate-limited).
+ */
+export function watchSigningKeys(nats: Nats, verifier: Pick<AccessTokenVerifier, 'invalidate'>, logger: Logger): Subscription {
+  return subscribeEphemeral(nats, subjects.evt.signingKeysChanged, SigningKeysChangedEvent, () => verifier.invalidate(), { logger });
 }
