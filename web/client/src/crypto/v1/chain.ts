@@ -1,0 +1,129 @@
+/**
+ * The sender-key symmetric ratchet (Signal's construction for sender keys and chain keys):
+ *
+ *   messageKey_i   = HMAC-SHA-256(chainKey_i, 0x01)
+ *   chainKey_{i+1} = HMAC-SHA-256(chainKey_i, 0x02)
+ *
+ * A sender keeps one chain per sender key and uses each index once; receivers hold a copy of the chain at some
+ * index and can move it forward but never back. Because HMAC is one-way, a chain key at index i reveals nothing
+ * about the message keys before i: a device that deletes used keys keeps earlier messages safe (forward secrecy
+ * within the chain). Message keys are 32-byte seeds; the protocol layer expands each with HKDF into an AES key.
+ *
+ * This file holds the pure steps and the sending side; `receiving-chain.ts` adds out-of-order delivery.
+ */
+import { MessageKeyUnavailableError } from './errors';
+import { hmacSha256, importHmacSha256Key } from './hmac';
+import { randomBytes } from './random';
+import { ownBytesOfLength, type Bytes } from './webcrypto';
+
+export const CHAIN_KEY_BYTES = 32;
+/** Highest usable index; a sender must start a new sender key before its chain gets here. */
+export const MAX_CHAIN_INDEX = 0xffff_ffff;
+/** Furthest a receiver moves its chain in one step (a larger gap is refused, not computed). */
+export const MAX_CHAIN_JUMP = 5000;
+
+const MESSAGE_KEY_CONSTANT = Uint8Array.of(0x01);
+const CHAIN_KEY_CONSTANT = Uint8Array.of(0x02);
+
+/** A chain positioned at `index`: `chainKey` is chainKey_index, the key that yields messageKey_index. */
+export interface ChainState {
+  readonly index: number;
+  readonly chainKey: Bytes;
+}
+
+/** A message key with the chain index it belongs to. */
+export interface IndexedMessageKey {
+  readonly index: number;
+  readonly messageKey: Bytes;
+}
+
+/** A fresh random chain key (the start of a new sender key). */
+export function generateChainKey(): Bytes {
+  return randomBytes(CHAIN_KEY_BYTES);
+}
+
+/** Check and copy a chain state that came from storage or from another device. */
+export function chainState(index: number, chainKey: Uint8Array): ChainState {
+  if (!Number.isSafeInteger(index) || index < 0 || index > MAX_CHAIN_INDEX) throw new MessageKeyUnavailableError(index, 'index-out-of-range');
+  return { index, chainKey: ownBytesOfLength(chainKey, CHAIN_KEY_BYTES, 'chain key') };
+}
+
+/** One ratchet step: messageKey_i and chainKey_{i+1} from chainKey_i. */
+export async function stepChain(chainKey: Uint8Array): Promise<{ messageKey: Bytes; nextChainKey: Bytes }> {
+  const key = await importHmacSha256Key(ownBytesOfLength(chainKey, CHAIN_KEY_BYTES, 'chain key'));
+  const [messageKey, nextChainKey] = await Promise.all([hmacSha256(key, MESSAGE_KEY_CONSTANT), hmacSha256(key, CHAIN_KEY_CONSTANT)]);
+  return { messageKey, nextChainKey };
+}
+
+export interface AdvanceOptions {
+  /** Collect the message keys of the indices passed over (for a skipped-key cache). Default false. */
+  collectSkipped?: boolean;
+  /** Default MAX_CHAIN_JUMP; refuses targets further ahead than this. */
+  maxJump?: number;
+}
+
+/**
+ * Move a chain from `state.index` to `targetIndex` (>= state.index, at most `maxJump` ahead), returning the state
+ * at `targetIndex` and, if asked, the message keys of every index in between. Pure: `state` is not modified.
+ * Throws MessageKeyUnavailableError for a target behind the chain, too far ahead or past MAX_CHAIN_INDEX.
+ */
+export async function advanceChain(
+  state: ChainState,
+  targetIndex: number,
+  options: AdvanceOptions = {},
+): Promise<{ state: ChainState; skipped: IndexedMessageKey[] }> {
+  if (!Number.isSafeInteger(targetIndex) || targetIndex < 0 || targetIndex > MAX_CHAIN_INDEX) {
+    throw new MessageKeyUnavailableError(targetIndex, 'index-out-of-range');
+  }
+  if (targetIndex < state.index) throw new MessageKeyUnavailableError(targetIndex, 'already-used-or-evicted');
+  if (targetIndex - state.index > (options.maxJump ?? MAX_CHAIN_JUMP)) throw new MessageKeyUnavailableError(targetIndex, 'jump-too-large');
+  const skipped: IndexedMessageKey[] = [];
+  let chainKey = state.chainKey;
+  for (let index = state.index; index < targetIndex; index++) {
+    const step = await stepChain(chainKey);
+    if (options.collectSkipped) skipped.push({ index, messageKey: step.messageKey });
+    chainKey = step.nextChainKey;
+  }
+  return { state: { index: targetIndex, chainKey }, skipped };
+}
+
+/**
+ * The sender's side: hands out each index once, in order. Calls are serialised, so concurrent senders never get
+ * the same index.
+ */
+export class SendingChain {
+  private state: ChainState;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(state: ChainState) {
+    this.state = chainState(state.index, state.chainKey);
+  }
+
+  /** A new chain at index 0 with a random chain key. */
+  static create(): SendingChain {
+    return new SendingChain({ index: 0, chainKey: generateChainKey() });
+  }
+
+  /** The index the next message will use. */
+  get index(): number {
+    return this.state.index;
+  }
+
+  /** The current position, to give a new recipient (they can read from here on, nothing earlier). */
+  snapshot(): ChainState {
+    return chainState(this.state.index, this.state.chainKey);
+  }
+
+  /** The key for the next message; the chain has moved past it when the promise resolves. */
+  nextMessageKey(): Promise<IndexedMessageKey> {
+    const run = this.tail.then(async () => {
+      const { index, chainKey } = this.state;
+      if (index >= MAX_CHAIN_INDEX) throw new MessageKeyUnavailableError(index, 'index-out-of-range');
+      const step = await stepChain(chainKey);
+      this.state = { index: index + 1, chainKey: step.nextChainKey };
+      return { index, messageKey: step.messageKey };
+    });
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+}

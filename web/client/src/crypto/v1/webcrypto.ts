@@ -1,0 +1,65 @@
+/** Shared plumbing of the v1 primitives: the Web Crypto handle, byte copies and key checks. */
+import { CryptoParameterError } from './errors';
+
+/** Bytes backed by a plain ArrayBuffer: what Web Crypto accepts and what every v1 primitive returns. */
+export type Bytes = Uint8Array<ArrayBuffer>;
+
+/** `globalThis.crypto.subtle`, or a clear failure where Web Crypto is missing (an insecure browser context). */
+export function subtle(): SubtleCrypto {
+  const s = globalThis.crypto?.subtle;
+  if (!s) throw new Error('Web Crypto (crypto.subtle) is not available; a secure context (https) is required');
+  return s;
+}
+
+/**
+ * A private copy of caller bytes. Web Crypto reads its inputs asynchronously, so copying first means a caller that
+ * reuses its buffer cannot change what is hashed or encrypted; it also normalises SharedArrayBuffer-backed views.
+ */
+export function ownBytes(bytes: Uint8Array, what: string): Bytes {
+  if (!(bytes instanceof Uint8Array)) throw new CryptoParameterError(`${what} must be a Uint8Array`);
+  return new Uint8Array(bytes);
+}
+
+/** `ownBytes` that also insists on an exact length. */
+export function ownBytesOfLength(bytes: Uint8Array, length: number, what: string): Bytes {
+  const copy = ownBytes(bytes, what);
+  if (copy.length !== length) throw new CryptoParameterError(`${what} must be ${length} bytes`);
+  return copy;
+}
+
+/** Throws unless `value` is an integer in [min, max]. */
+export function assertIntegerInRange(value: number, min: number, max: number, what: string): void {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new CryptoParameterError(`${what} must be an integer from ${min} to ${max}`);
+  }
+}
+
+interface ExpectedKey {
+  type: KeyType;
+  name: string;
+  /** Omitted for ECDH public keys, which carry no usages. */
+  usage?: KeyUsage;
+  namedCurve?: string;
+  length?: number;
+  hash?: string;
+}
+
+/**
+ * Refuse a CryptoKey of the wrong kind before Web Crypto sees it, so a 128-bit AES key, an ECDSA key given to ECDH
+ * or a public key given where a private one belongs fails with one clear error instead of being used.
+ */
+export function assertKey(key: CryptoKey, expected: ExpectedKey, what: string): void {
+  if (typeof CryptoKey !== 'undefined' && !(key instanceof CryptoKey)) throw new CryptoParameterError(`${what} must be a CryptoKey`);
+  const alg = key.algorithm as KeyAlgorithm & { namedCurve?: string; length?: number; hash?: KeyAlgorithm };
+  const ok =
+    key.type === expected.type &&
+    alg.name === expected.name &&
+    (expected.namedCurve === undefined || alg.namedCurve === expected.namedCurve) &&
+    (expected.length === undefined || alg.length === expected.length) &&
+    (expected.hash === undefined || alg.hash?.name === expected.hash) &&
+    (expected.usage === undefined || key.usages.includes(expected.usage));
+  if (!ok) {
+    const shape = [expected.type, expected.name, expected.hash, expected.namedCurve, expected.length && `${expected.length}-bit`].filter(Boolean).join(' ');
+    throw new CryptoParameterError(`${what} must be a ${shape} key${expected.usage ? ` usable for ${expected.usage}` : ''}`);
+  }
+}
