@@ -20,9 +20,12 @@ export type RegisterRequest = z.infer<typeof RegisterRequest>;
 export const RegisterResponse = z.object({ user: PublicUser });
 export type RegisterResponse = z.infer<typeof RegisterResponse>;
 
-/** Login accepts any username string (rules are checked at registration only) so old accounts keep working. */
+/**
+ * Login accepts any username string (rules are checked at registration only) so old accounts keep working. The
+ * password cap is in UTF-16 units and generous: a 256-character password of astral characters (emoji) is 512 units.
+ */
 export const LoginRequest = z
-  .object({ username: z.string().trim().min(1).max(64).transform((s) => s.toLowerCase()), password: z.string().min(1).max(256) })
+  .object({ username: z.string().trim().min(1).max(64).transform((s) => s.toLowerCase()), password: z.string().min(1).max(1024) })
   .strict();
 export type LoginRequest = z.infer<typeof LoginRequest>;
 

@@ -7,13 +7,18 @@ export interface AccessTokenIssuer {
   issue(subject: { userId: string; username: string; sessionId: string }): Promise<{ accessToken: string; expiresIn: number }>;
 }
 
-/** Signs ES256 access tokens with the active signing key. */
-export function createAccessTokenIssuer(opts: { key: CryptoKey; kid: string; ttlSeconds: number; now?: () => number }): AccessTokenIssuer {
+/** Signs ES256 access tokens with the key `signingKey` names at the moment of issue (it changes on rotation). */
+export function createAccessTokenIssuer(opts: {
+  signingKey: () => Promise<{ kid: string; key: CryptoKey }>;
+  ttlSeconds: number;
+  now?: () => number;
+}): AccessTokenIssuer {
   const now = opts.now ?? Date.now;
   return {
     async issue(subject) {
-      const { header, claims } = buildAccessToken({ ...subject, jti: randomUUID(), nowMs: now(), ttlSeconds: opts.ttlSeconds, kid: opts.kid });
-      const accessToken = await new SignJWT(claims).setProtectedHeader(header).sign(opts.key);
+      const { kid, key } = await opts.signingKey();
+      const { header, claims } = buildAccessToken({ ...subject, jti: randomUUID(), nowMs: now(), ttlSeconds: opts.ttlSeconds, kid });
+      const accessToken = await new SignJWT(claims).setProtectedHeader(header).sign(key);
       return { accessToken, expiresIn: opts.ttlSeconds };
     },
   };

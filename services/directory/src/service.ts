@@ -2,21 +2,29 @@ import { fileURLToPath } from 'node:url';
 import {
   callRpc,
   connectNats,
+  connectRedis,
   createAccessTokenVerifier,
   createPgPool,
+  createRateLimiter,
+  createRedis,
+  createRevocationList,
   ensureStream,
   migrate,
   natsReadiness,
+  redisReadiness,
+  watchSigningKeys,
   type AccessTokenVerifier,
   type DurableConsumer,
   type Logger,
   type Nats,
+  type Redis,
   type Service,
 } from '@cipherlink/kit';
 import { rpc, streams } from '@cipherlink/proto';
 import type { DirectoryConfig } from './config';
 import { directoryRoutes } from './handlers/directory-routes';
 import { serveDirectoryRpc } from './handlers/rpc-endpoints';
+import { startUserDeletedConsumer } from './handlers/user-deleted-consumer';
 import { startUserRegisteredConsumer } from './handlers/user-registered-consumer';
 import { createDirectoryStore } from './store/directory-store';
 
@@ -30,45 +38,72 @@ export interface DirectoryDeps {
 
 /**
  * The directory service: users (mirrored from auth), devices and their public keys, conversations and membership.
- * Serves `/api/directory/*`, the `cl.rpc.directory.v1.*` endpoints, and consumes `user-registered`.
+ * Serves `/api/directory/*`, the `cl.rpc.directory.v1.*` endpoints, and consumes `user-registered` and
+ * `user-deleted`.
  */
 export function createDirectoryService(config: DirectoryConfig, deps: DirectoryDeps): Service {
   const logger = deps.logger;
   const pool = createPgPool(config.DATABASE_URL, { applicationName: 'cipherlink-directory' });
   const store = createDirectoryStore(pool);
+  // Deny-list and rate-limit counters; fail-fast, so a Redis outage answers 503 instead of hanging or letting through.
+  const redis = createRedis(config.REDIS_URL, { name: 'directory', logger });
   let nats: Nats | undefined;
-  let consumer: DurableConsumer | undefined;
+  let consumers: DurableConsumer[] = [];
   let subscriptions: { unsubscribe(): void }[] = [];
 
   const requireNats = (): Nats => {
     if (!nats) throw new Error('directory service is not started');
     return nats;
   };
-  const verifier = deps.verifier ?? createAccessTokenVerifier({ fetchJwks: () => callRpc(requireNats(), rpc.authJwks, {}) });
+  const verifier =
+    deps.verifier ??
+    createAccessTokenVerifier({ fetchJwks: () => callRpc(requireNats(), rpc.authJwks, {}), revocations: createRevocationList(redis) });
+  const apiLimiter = createRateLimiter(redis, 'api', { points: config.RATE_LIMIT_API_PER_MINUTE, durationSeconds: 60 });
+
+  /** Everything start() opened, in reverse; also undoes a start() that failed half-way. */
+  async function disconnect(): Promise<void> {
+    for (const s of subscriptions) s.unsubscribe();
+    subscriptions = [];
+    for (const c of consumers) await c.stop();
+    consumers = [];
+    await nats?.close();
+    nats = undefined;
+    await closeRedis(redis);
+  }
 
   return {
     name: 'directory',
     migrate: () => migrate({ databaseUrl: config.DATABASE_URL, dir: MIGRATIONS_DIR, service: 'directory', logger }),
     async start() {
-      nats = await connectNats({ url: config.NATS_URL, name: 'directory', logger });
-      await ensureStream(nats.jsm, streams.events);
-      subscriptions = serveDirectoryRpc(nats, store, logger);
-      consumer = await startUserRegisteredConsumer(nats, store.users, logger);
+      try {
+        await connectRedis(redis);
+        nats = await connectNats({ url: config.NATS_URL, name: 'directory', logger });
+        await ensureStream(nats.jsm, streams.events);
+        subscriptions = [...serveDirectoryRpc(nats, store, logger), watchSigningKeys(nats, verifier, logger)];
+        consumers.push(await startUserRegisteredConsumer(nats, store.users, logger));
+        consumers.push(await startUserDeletedConsumer(nats, store.users, logger));
+      } catch (err) {
+        await disconnect().catch(() => undefined);
+        throw err;
+      }
       logger.info('directory started');
     },
-    routes: directoryRoutes({ store, verifier, nats: requireNats, logger }),
+    routes: directoryRoutes({ store, verifier, apiLimiter, nats: requireNats, logger }),
     readiness: () => [
       { name: 'postgres', check: () => store.ping() },
       natsReadiness(() => nats),
+      redisReadiness(redis),
     ],
     async stop() {
-      for (const s of subscriptions) s.unsubscribe();
-      subscriptions = [];
-      await consumer?.stop();
-      consumer = undefined;
-      await nats?.close();
-      nats = undefined;
+      await disconnect();
       await pool.end();
     },
   };
+}
+
+/** QUIT when connected; a client that never connected, or cannot reach Redis now, is just disconnected. */
+async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'end') return;
+  if (redis.status === 'wait') return redis.disconnect();
+  await redis.quit().catch(() => redis.disconnect());
 }

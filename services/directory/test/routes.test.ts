@@ -5,12 +5,14 @@ import {
   connectNats,
   createAccessTokenVerifier,
   createHttpApp,
+  createPgPool,
   type FastifyInstance,
   type Nats,
   type Service,
 } from '@cipherlink/kit';
 import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYPE, AUTH_AUDIENCE, AUTH_ISSUER, MemberAddedEvent, subjects, type Jwks } from '@cipherlink/proto';
 import { createDirectoryService } from '../src';
+import { createDirectoryStore } from '../src/store/directory-store';
 import { config, fakePublicKey, logger, uniqueUsername } from './support';
 
 // Route tests without the auth service: tokens are signed here and the service verifies them with this key set.
@@ -145,6 +147,21 @@ describe('directory routes', () => {
     expect((await call(stranger, 'GET', '/api/directory/conversations')).body).toEqual({ conversations: [] });
   });
 
+  it('refuses a deleted account whose token is still around, and never recreates it', async () => {
+    const gone = await newCaller();
+    await register(gone);
+    const pool = createPgPool(config.DATABASE_URL, { applicationName: 'directory-routes-test' });
+    try {
+      expect(await createDirectoryStore(pool).users.remove(gone.id)).toBe('removed');
+      const res = await call(gone, 'PUT', '/api/directory/devices', { publicKey: fakePublicKey() });
+      expect(res).toEqual({ status: 401, body: { error: { code: 'unauthorized', message: 'account deleted' } } });
+      const { rowCount } = await pool.query('SELECT 1 FROM directory_users WHERE id = $1', [gone.id]);
+      expect(rowCount).toBe(0);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('refuses a DM with yourself (400) or with an unknown user (404)', async () => {
     const me = await newCaller();
     const self = await call(me, 'POST', '/api/directory/dms', { peerUserId: me.id });
@@ -152,5 +169,36 @@ describe('directory routes', () => {
     expect(self.body.error.code).toBe('bad_request');
     expect((await call(me, 'POST', '/api/directory/dms', { peerUserId: randomUUID() })).status).toBe(404);
     expect((await call(me, 'POST', '/api/directory/dms', { peerUserId: 'nope' })).status).toBe(400);
+  });
+});
+
+describe('the per-user API limit', () => {
+  it('answers the request past the budget with 429 and Retry-After, per user, never 5xx', async () => {
+    // A second instance with a budget of 3 a minute: same code, same Redis counters (limiter "api").
+    const limited = createDirectoryService({ ...config, RATE_LIMIT_API_PER_MINUTE: 3 }, { logger, verifier: createAccessTokenVerifier({ fetchJwks: async () => jwks }) });
+    await limited.start();
+    const limitedApp = createHttpApp({ logger });
+    try {
+      await limitedApp.register(limited.routes!);
+      await limitedApp.ready();
+      const [spender, other] = [await newCaller(), await newCaller()];
+      const get = (caller: Caller) =>
+        limitedApp.inject({ method: 'GET', url: '/api/directory/conversations', headers: { authorization: `Bearer ${caller.token}` } });
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await get(spender)).statusCode);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const refused = await get(spender);
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json()).toMatchObject({ error: { code: 'rate_limited', details: { retryAfterSeconds: expect.any(Number) } } });
+      const retryAfter = Number(refused.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      // Another user's budget is untouched; an anonymous caller is refused before any budget is spent.
+      expect((await get(other)).statusCode).toBe(200);
+      expect((await limitedApp.inject({ method: 'GET', url: '/api/directory/conversations' })).statusCode).toBe(401);
+    } finally {
+      await limitedApp.close();
+      await limited.stop();
+    }
   });
 });

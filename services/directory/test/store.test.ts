@@ -39,6 +39,61 @@ describe('users', () => {
   });
 });
 
+describe('deleted users', () => {
+  it('removes devices, memberships and the row; frees the username; keeps the DM for the other member', async () => {
+    const [gone, peer, third] = [await newUser(), await newUser(), await newUser()];
+    await store.devices.register(gone.id, fakePublicKey());
+    const { conversation: dm } = await store.conversations.openDm(gone.id, peer.id);
+    const { conversation: other } = await store.conversations.openDm(peer.id, third.id);
+
+    expect(await store.users.remove(gone.id)).toBe('removed');
+    expect(await store.users.findById(gone.id)).toBeUndefined();
+    expect(await store.users.findByUsername(gone.username)).toBeUndefined();
+    expect(await store.devices.listOf(gone.id)).toEqual([]);
+    expect(await store.conversations.idsOf(gone.id)).toEqual([]);
+    expect(await store.conversations.isMember(dm.id, gone.id)).toBe(false);
+    // The peer keeps the conversation (and its history) but no longer has the deleted user as a contact.
+    expect(await store.conversations.contactsOf(peer.id)).toEqual([third.id]);
+    expect((await store.conversations.findForMember(dm.id, peer.id))?.members).toEqual([peer]);
+    expect((await store.conversations.findForMember(other.id, peer.id))?.members.map((m) => m.id).sort()).toEqual([peer.id, third.id].sort());
+
+    // Someone else may take the name at once.
+    const successor = { id: randomUUID(), username: gone.username };
+    expect(await store.users.upsert(successor)).toBe('inserted');
+    expect(await store.users.findByUsername(gone.username)).toEqual(successor);
+  });
+
+  it('is idempotent and never lets the deleted id come back', async () => {
+    const gone = await newUser();
+    expect(await store.users.remove(gone.id)).toBe('removed');
+    expect(await store.users.remove(gone.id)).toBe('already_removed');
+    // A replayed registration, or an upsert from a still-valid token, is refused.
+    expect(await store.users.upsert(gone)).toBe('deleted');
+    expect(await store.users.findById(gone.id)).toBeUndefined();
+    // Deleting an account the directory never saw still leaves a tombstone, so its registration arriving late is refused.
+    const neverSeen = { id: randomUUID(), username: uniqueUsername() };
+    expect(await store.users.remove(neverSeen.id)).toBe('already_removed');
+    expect(await store.users.upsert(neverSeen)).toBe('deleted');
+  });
+
+  it('drops a conversation once its last member is deleted', async () => {
+    const [a, b] = [await newUser(), await newUser()];
+    const { conversation } = await store.conversations.openDm(a.id, b.id);
+    await store.users.remove(a.id);
+    await store.users.remove(b.id);
+    const { rowCount } = await pool.query('SELECT 1 FROM directory_conversations WHERE id = $1', [conversation.id]);
+    expect(rowCount).toBe(0);
+  });
+
+  it('a registration racing the deletion of the same id never survives it', async () => {
+    for (let i = 0; i < 10; i++) {
+      const user = { id: randomUUID(), username: uniqueUsername() };
+      await Promise.all([store.users.upsert(user), store.users.remove(user.id), store.users.upsert(user)]);
+      expect(await store.users.findById(user.id)).toBeUndefined();
+    }
+  });
+});
+
 describe('devices', () => {
   it('registers a key once per user and lists it', async () => {
     const user = await newUser();

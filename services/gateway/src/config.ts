@@ -5,6 +5,8 @@ import { envVars, loadConfig, processVars } from '@cipherlink/kit';
 const GatewayEnv = z.object({
   ...processVars,
   NATS_URL: envVars.NATS_URL,
+  /** The access-token deny-list (ended sessions) lives here; socket auth fails closed when it cannot be read. */
+  REDIS_URL: envVars.REDIS_URL,
   ALLOWED_ORIGINS: envVars.ALLOWED_ORIGINS,
   /** Names this gateway instance in connection ids (so presence can tell instances apart). Random by default. */
   GATEWAY_ID: z
@@ -15,6 +17,15 @@ const GatewayEnv = z.object({
   PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(20_000),
   /** Server-side WebSocket ping interval; a peer that misses one ping is terminated. */
   WS_PING_MS: z.coerce.number().int().min(100).default(30_000),
+  /**
+   * How often an open socket's session is looked up in the deny-list again, in case this gateway missed the
+   * revocation event (core NATS delivers at most once). The event itself closes sockets within a second.
+   */
+  WS_SESSION_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Frames a connection may send per minute on average (every frame counts: auth, pings, pongs). */
+  WS_FRAMES_PER_MINUTE: z.coerce.number().int().min(1).default(100),
+  /** Frames a connection may send at once before the per-minute rate applies (the token bucket's size). */
+  WS_FRAME_BURST: z.coerce.number().int().min(1).default(20),
 });
 
 export type GatewayConfig = z.output<typeof GatewayEnv>;

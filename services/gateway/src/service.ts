@@ -1,21 +1,28 @@
 import type { Server } from 'node:http';
 import { WebSocketServer } from 'ws';
-import { MemberAddedEvent, MAX_WS_FRAME_BYTES, rpc, streams, subjects, WsCloseCode } from '@cipherlink/proto';
+import { MemberAddedEvent, MAX_WS_FRAME_BYTES, rpc, SessionsRevokedEvent, streams, subjects, WsCloseCode } from '@cipherlink/proto';
 import {
   natsReadiness,
   callRpc,
   connectNats,
+  connectRedis,
   createAccessTokenVerifier,
+  createRedis,
+  createRevocationList,
   ensureStream,
+  redisReadiness,
   subscribeEphemeral,
+  watchSigningKeys,
   type FastifyPluginAsync,
   type Logger,
   type Nats,
+  type Redis,
   type Service,
 } from '@cipherlink/kit';
 import type { GatewayConfig } from './config';
 import { RoutingTable } from './domain/routing-table';
 import { acceptSocket } from './handlers/accept-socket';
+import { closeRevokedSessions } from './handlers/close-revoked-sessions';
 import { deliverMemberAdded, deliverPresenceChanged, deliverStoredMessage } from './handlers/deliver-events';
 import type { GatewayContext } from './handlers/gateway-context';
 import { RoutingSubscriptions } from './handlers/routing-subscriptions';
@@ -31,10 +38,12 @@ const CLOSE_GRACE_MS = 2_000;
  */
 export function createGatewayService(config: GatewayConfig, deps: { logger: Logger }): Service {
   const logger = deps.logger.child({ gatewayId: config.GATEWAY_ID });
+  // Socket auth reads the deny-list here; a Redis outage refuses sockets with 1013 rather than letting them in.
+  const redis = createRedis(config.REDIS_URL, { name: `gateway-${config.GATEWAY_ID}`, logger });
   let ctx: GatewayContext | undefined;
   let wss: WebSocketServer | undefined;
   let detachUpgrade: (() => void) | undefined;
-  let memberAddedSub: ReturnType<typeof subscribeEphemeral> | undefined;
+  let subscriptions: ReturnType<typeof subscribeEphemeral>[] = [];
   let pingTimer: NodeJS.Timeout | undefined;
   let accepting = false;
 
@@ -74,20 +83,30 @@ export function createGatewayService(config: GatewayConfig, deps: { logger: Logg
     routes,
 
     async start() {
-      const nats = await connectNats({ url: config.NATS_URL, name: `gateway-${config.GATEWAY_ID}`, logger });
+      await connectRedis(redis);
+      let nats: Nats;
+      try {
+        nats = await connectNats({ url: config.NATS_URL, name: `gateway-${config.GATEWAY_ID}`, logger });
+      } catch (err) {
+        redis.disconnect();
+        throw err;
+      }
       try {
         await ensureCommandStream(nats);
       } catch (err) {
         await nats.close();
+        redis.disconnect();
         throw err;
       }
-      const verifier = createAccessTokenVerifier({ fetchJwks: () => callRpc(nats, rpc.authJwks, {}) });
+      const revocations = createRevocationList(redis);
+      const verifier = createAccessTokenVerifier({ fetchJwks: () => callRpc(nats, rpc.authJwks, {}), revocations });
       const table = new RoutingTable();
       const context: GatewayContext = {
         config,
         logger,
         nats,
         verifier,
+        revocations,
         table,
         connections: new Map(),
         cleanups: new Set(),
@@ -97,9 +116,14 @@ export function createGatewayService(config: GatewayConfig, deps: { logger: Logg
         }),
       };
       ctx = context;
-      // Every gateway needs every membership event (no queue group): it routes for its own sockets only.
-      memberAddedSub = subscribeEphemeral(nats, subjects.evt.memberAddedAll, MemberAddedEvent, (event) => deliverMemberAdded(context, event), { logger });
-      wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_FRAME_BYTES, clientTracking: false, perMessageDeflate: false });
+      // Every gateway needs every membership and revocation event (no queue group): each acts on its own sockets.
+      subscriptions = [
+        subscribeEphemeral(nats, subjects.evt.memberAddedAll, MemberAddedEvent, (event) => deliverMemberAdded(context, event), { logger }),
+        subscribeEphemeral(nats, subjects.evt.sessionsRevoked, SessionsRevokedEvent, (event) => closeRevokedSessions(context, event), { logger }),
+        watchSigningKeys(nats, verifier, logger),
+      ];
+      // autoPong off: acceptSocket answers pings itself, within the connection's frame budget.
+      wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_FRAME_BYTES, clientTracking: false, perMessageDeflate: false, autoPong: false });
       pingTimer = setInterval(() => {
         for (const conn of context.connections.values()) {
           if (!conn.alive) {
@@ -132,7 +156,7 @@ export function createGatewayService(config: GatewayConfig, deps: { logger: Logg
     },
 
     readiness() {
-      return [natsReadiness(() => ctx?.nats)];
+      return [natsReadiness(() => ctx?.nats), redisReadiness(redis)];
     },
 
     async stop() {
@@ -141,13 +165,22 @@ export function createGatewayService(config: GatewayConfig, deps: { logger: Logg
       detachUpgrade?.();
       detachUpgrade = undefined;
       wss?.close();
-      memberAddedSub?.unsubscribe();
+      for (const sub of subscriptions) sub.unsubscribe();
+      subscriptions = [];
       ctx?.subscriptions.unsubscribeAll();
       await ctx?.nats.close();
       ctx = undefined;
+      await closeRedis(redis);
       logger.info('gateway stopped');
     },
   };
+}
+
+/** QUIT when connected; a client that never connected, or cannot reach Redis now, is just disconnected. */
+async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'end') return;
+  if (redis.status === 'wait') return redis.disconnect();
+  await redis.quit().catch(() => redis.disconnect());
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -69,10 +69,15 @@ describe('gateway lifecycle', () => {
     expect(await codes).toEqual([WsCloseCode.goingAway, WsCloseCode.goingAway]);
   });
 
-  it('reports readiness of its NATS connection', async () => {
+  it('reports readiness of its NATS and Redis connections', async () => {
     const { url } = await start();
     const res = await fetch(`${url}/readyz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ checks: [{ name: 'gateway:nats', ok: true }] });
+    expect(await res.json()).toMatchObject({
+      checks: [
+        { name: 'gateway:nats', ok: true },
+        { name: 'gateway:redis', ok: true },
+      ],
+    });
   });
 });

@@ -25,6 +25,11 @@ export const envVars = {
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/cipherlink'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /**
+   * `true` behind a reverse proxy (nginx): the client address comes from X-Forwarded-For, so per-IP rate limits and
+   * session locations see the client, not the proxy. Never set it when clients reach the service directly.
+   */
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** Shared per-user budget of authenticated API requests (all services and instances together), per minute. */
   RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   HTTP_HOST: z.string().default('0.0.0.0'),
@@ -47,4 +52,5 @@ export const processVars = {
   HTTP_HOST: envVars.HTTP_HOST,
   HTTP_PORT: envVars.HTTP_PORT,
   OTEL_EXPORTER_OTLP_ENDPOINT: envVars.OTEL_EXPORTER_OTLP_ENDPOINT,
+  TRUST_PROXY: envVars.TRUST_PROXY,
 } as const;

@@ -105,6 +105,7 @@ export interface EntryPointConfig {
   HTTP_HOST: string;
   HTTP_PORT: number;
   OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+  TRUST_PROXY: boolean;
 }
 
 /**
@@ -118,7 +119,7 @@ export async function runSingleService<C extends EntryPointConfig>(
 ): Promise<void> {
   const logger = createLogger({ name, level: config.LOG_LEVEL });
   const telemetry = initTelemetry({ serviceName: name, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
-  const running = await runServices({ services: [create(config, { logger })], logger, host: config.HTTP_HOST, port: config.HTTP_PORT });
+  const running = await runServices({ services: [create(config, { logger })], logger, host: config.HTTP_HOST, port: config.HTTP_PORT, trustProxy: config.TRUST_PROXY });
   logger.info({ url: running.url }, `${name} is up`);
   closeOnSignal(running, logger, () => telemetry.shutdown());
 }

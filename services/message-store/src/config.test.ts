@@ -9,6 +9,14 @@ describe('loadMessageStoreConfig', () => {
     expect(c.MESSAGE_CONSUMER_CONCURRENCY).toBe(16);
     expect(c.MONGO_DB).toBe('cipherlink');
     expect(c.MONGO_URL).toBeUndefined();
+    expect(c.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(c.RATE_LIMIT_API_PER_MINUTE).toBe(120);
+  });
+
+  it('reads the shared API rate limit and refuses a zero or non-numeric one', () => {
+    expect(loadMessageStoreConfig({ RATE_LIMIT_API_PER_MINUTE: '30' }).RATE_LIMIT_API_PER_MINUTE).toBe(30);
+    expect(() => loadMessageStoreConfig({ RATE_LIMIT_API_PER_MINUTE: '0' })).toThrow(/RATE_LIMIT_API_PER_MINUTE/);
+    expect(() => loadMessageStoreConfig({ RATE_LIMIT_API_PER_MINUTE: 'lots' })).toThrow(/RATE_LIMIT_API_PER_MINUTE/);
   });
 
   it('requires MONGO_URL when MESSAGE_STORE=mongodb, naming the variable', () => {

@@ -6,6 +6,9 @@ const MessageStoreEnv = z
     ...processVars,
     DATABASE_URL: envVars.DATABASE_URL,
     NATS_URL: envVars.NATS_URL,
+    /** Access-token deny-list and the per-user API rate limit; both fail closed (503) when Redis is down. */
+    REDIS_URL: envVars.REDIS_URL,
+    RATE_LIMIT_API_PER_MINUTE: envVars.RATE_LIMIT_API_PER_MINUTE,
     /** Which adapter keeps the ciphertext history. */
     MESSAGE_STORE: z.enum(['postgres', 'mongodb']).default('postgres'),
     /** Required when MESSAGE_STORE=mongodb. */

@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccessTokenVerifier, createHttpApp, createLogger, UnavailableError, type FastifyInstance } from '@cipherlink/kit';
+import {
+  connectRedis,
+  createAccessTokenVerifier,
+  createHttpApp,
+  createLogger,
+  createRateLimiter,
+  createRedis,
+  createRevocationList,
+  UnavailableError,
+  type FastifyInstance,
+  type Redis,
+} from '@cipherlink/kit';
 import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYPE, AUTH_AUDIENCE, AUTH_ISSUER, HistoryResponse, type Jwks } from '@cipherlink/proto';
 import { historyRoutes } from '../src/handlers/history-routes';
 import { createPostgresMessageStore } from '../src/store/postgres-store';
@@ -13,40 +24,56 @@ import { sendCommand } from './fixtures';
  */
 const logger = createLogger({ name: 'message-store-test', level: 'silent' });
 const store = createPostgresMessageStore({ databaseUrl: process.env.DATABASE_URL!, logger });
+// The machine's Redis (deny-list and rate-limit counters); limiter names unique to this run keep budgets apart.
+const redis: Redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'message-store-test', logger });
+const runId = randomUUID().slice(0, 8);
 let app: FastifyInstance;
 let token: string;
 const memberId = randomUUID();
 const conversationId = randomUUID();
 let membership: (conversationId: string, userId: string) => Promise<boolean>;
+let signToken: (sessionId?: string) => Promise<string>;
+let jwks: Jwks;
 
-beforeAll(async () => {
-  await store.migrate();
-  const { publicKey, privateKey } = await generateKeyPair(ACCESS_TOKEN_ALG);
-  const kid = 'test-key';
-  const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid, alg: ACCESS_TOKEN_ALG, use: 'sig' }] } as Jwks;
-  token = await new SignJWT({ sid: randomUUID(), name: 'alice' })
-    .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, typ: ACCESS_TOKEN_TYPE, kid })
-    .setIssuer(AUTH_ISSUER)
-    .setAudience(AUTH_AUDIENCE)
-    .setSubject(memberId)
-    .setJti(randomUUID())
-    .setIssuedAt()
-    .setExpirationTime('5m')
-    .sign(privateKey);
-  app = createHttpApp({ logger });
-  await app.register(
+/** The route on its own app, with a verifier that consults the deny-list in `redisClient`. */
+async function buildApp(redisClient: Redis, apiPerMinute: number): Promise<FastifyInstance> {
+  const built = createHttpApp({ logger });
+  await built.register(
     historyRoutes({
-      verifier: createAccessTokenVerifier({ fetchJwks: async () => jwks }),
+      verifier: createAccessTokenVerifier({ fetchJwks: async () => jwks, revocations: createRevocationList(redisClient) }),
+      apiLimiter: createRateLimiter(redisClient, `api-test-${runId}-${apiPerMinute}`, { points: apiPerMinute, durationSeconds: 60 }),
       store,
       isMember: (c, u) => membership(c, u),
     }),
   );
-  await app.ready();
+  await built.ready();
+  return built;
+}
+
+beforeAll(async () => {
+  await store.migrate();
+  await connectRedis(redis);
+  const { publicKey, privateKey } = await generateKeyPair(ACCESS_TOKEN_ALG);
+  const kid = 'test-key';
+  jwks = { keys: [{ ...(await exportJWK(publicKey)), kid, alg: ACCESS_TOKEN_ALG, use: 'sig' }] } as Jwks;
+  signToken = (sessionId = randomUUID()) =>
+    new SignJWT({ sid: sessionId, name: 'alice' })
+      .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, typ: ACCESS_TOKEN_TYPE, kid })
+      .setIssuer(AUTH_ISSUER)
+      .setAudience(AUTH_AUDIENCE)
+      .setSubject(memberId)
+      .setJti(randomUUID())
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(privateKey);
+  token = await signToken();
+  app = await buildApp(redis, 1_000);
   for (let i = 0; i < 3; i++) await store.append(sendCommand({ conversationId, senderUserId: memberId }));
 });
 afterAll(async () => {
   await app?.close();
   await store.close();
+  await redis.quit();
 });
 
 const get = (url: string, auth = true) => app.inject({ method: 'GET', url, headers: auth ? { authorization: `Bearer ${token}` } : {} });
@@ -109,5 +136,51 @@ describe('GET /api/messages/:conversationId', () => {
     expect(none.json().error.code).toBe('unauthorized');
     const forged = await app.inject({ method: 'GET', url: `/api/messages/${conversationId}`, headers: { authorization: `Bearer ${token.slice(0, -4)}AAAA` } });
     expect(forged.statusCode).toBe(401);
+  });
+
+  it('refuses a token of an ended session (deny-list) with 401', async () => {
+    membership = async () => true;
+    const sessionId = randomUUID();
+    const ended = await signToken(sessionId);
+    expect((await app.inject({ method: 'GET', url: `/api/messages/${conversationId}`, headers: { authorization: `Bearer ${ended}` } })).statusCode).toBe(200);
+    await createRevocationList(redis).deny({ sessionIds: [sessionId] }, 60);
+    const res = await app.inject({ method: 'GET', url: `/api/messages/${conversationId}`, headers: { authorization: `Bearer ${ended}` } });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toEqual({ error: { code: 'unauthorized', message: 'session ended' } });
+  });
+
+  it('answers the request past the per-user budget with 429 and Retry-After', async () => {
+    membership = async () => true;
+    const limited = await buildApp(redis, 3);
+    try {
+      const statuses: number[] = [];
+      let last;
+      for (let i = 0; i < 4; i++) {
+        last = await limited.inject({ method: 'GET', url: `/api/messages/${conversationId}`, headers: { authorization: `Bearer ${token}` } });
+        statuses.push(last.statusCode);
+      }
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      expect(last!.json()).toMatchObject({ error: { code: 'rate_limited' } });
+      const retryAfter = Number(last!.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('fails closed with 503 when Redis cannot be reached (never 200, never 500)', async () => {
+    membership = async () => true;
+    // A real client pointed at a port nothing listens on: every command is refused at once.
+    const unreachable = createRedis('redis://127.0.0.1:1', { name: 'message-store-test-down', logger });
+    const down = await buildApp(unreachable, 1_000);
+    try {
+      const res = await down.inject({ method: 'GET', url: `/api/messages/${conversationId}`, headers: { authorization: `Bearer ${token}` } });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ error: { code: 'unavailable' } });
+    } finally {
+      await down.close();
+      unreachable.disconnect();
+    }
   });
 });

@@ -20,7 +20,6 @@ const RunnerEnv = z.object({
   WEB_DIST: z.string().default(''),
   /** Apply migrations at start (default true). */
   MIGRATE_ON_START: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
 export type RunnerConfig = z.output<typeof RunnerEnv>;
 

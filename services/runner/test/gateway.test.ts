@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { MAX_WS_FRAME_BYTES, ServerFrame, WS_PATH, WsCloseCode } from '@cipherlink/proto';
+import { MAX_WS_FRAME_BYTES, WS_PATH, WsCloseCode } from '@cipherlink/proto';
 import { uuidv7 } from '@cipherlink/client';
-import { startTestStack, TestHttp } from './harness';
+import { newUser, openDm, TestSocket, type TestUser } from './actors';
+import { startTestStack } from './harness';
 import type { Stack } from '../src/stack';
 
 const ALLOWED_ORIGIN = 'http://allowed.example';
@@ -17,87 +17,6 @@ const envelope = (senderDeviceId: string, recipientDeviceId: string) => ({
   iv: randomBytes(12).toString('base64url'),
   ct: randomBytes(48).toString('base64url'),
 });
-
-type Frame = ServerFrame;
-
-/** A WebSocket client that records every frame and the close code, with waits that time out. */
-class TestSocket {
-  readonly frames: Frame[] = [];
-  readonly closed: Promise<{ code: number; reason: string }>;
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      this.frames.push(ServerFrame.parse(JSON.parse(data.toString())));
-    });
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-    ws.on('error', () => undefined);
-  }
-
-  static async open(url: string, headers: Record<string, string> = {}): Promise<TestSocket> {
-    const ws = new WebSocket(url, { headers });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
-      ws.once('error', reject);
-    });
-    return new TestSocket(ws);
-  }
-
-  send(frame: unknown): void {
-    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
-  }
-
-  /** The first recorded frame (after `from`) matching `pred`; waits for it up to `ms`. */
-  async next<T extends Frame['type']>(type: T, pred: (f: Extract<Frame, { type: T }>) => boolean = () => true, ms = 5_000): Promise<Extract<Frame, { type: T }>> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const hit = this.frames.find((f): f is Extract<Frame, { type: T }> => f.type === type && pred(f as Extract<Frame, { type: T }>));
-      if (hit) return hit;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${type} frame within ${ms} ms; got ${JSON.stringify(this.frames.map((f) => f.type))}`);
-      // Wake on the next frame (recorded by the listener registered first) or at the deadline.
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          this.ws.off('message', done);
-          resolve();
-        };
-        const timer = setTimeout(done, left);
-        this.ws.on('message', done);
-      });
-    }
-  }
-
-  close(): void {
-    this.ws.close(1000);
-  }
-}
-
-/** A user with a registered device, signed in over REST. */
-interface TestUser {
-  http: TestHttp;
-  userId: string;
-  deviceId: string;
-}
-
-async function newUser(baseUrl: string): Promise<TestUser> {
-  const http = new TestHttp(baseUrl);
-  const { user } = await http.signUp();
-  const pair = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
-  const raw = Buffer.from(await crypto.subtle.exportKey('raw', pair.publicKey));
-  // The directory learns about new accounts from an event; retry briefly until it has this one.
-  for (let attempt = 0; ; attempt++) {
-    const res = await http.request('PUT', '/api/directory/devices', { publicKey: raw.toString('base64url') });
-    if (res.status === 201 || res.status === 200) return { http, userId: user.id, deviceId: res.body.device.id };
-    if (attempt > 40) throw new Error(`device registration failed: ${res.status} ${JSON.stringify(res.body)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function openDm(a: TestUser, b: TestUser): Promise<string> {
-  const res = await a.http.request('POST', '/api/directory/dms', { peerUserId: b.userId });
-  expect([200, 201]).toContain(res.status);
-  return res.body.conversation.id as string;
-}
 
 describe('gateway (full stack)', () => {
   let stack: Stack;

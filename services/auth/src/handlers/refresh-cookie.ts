@@ -3,12 +3,12 @@ import { REFRESH_COOKIE } from '@cipherlink/proto';
 import { refreshCookieAttributes } from '../domain/refresh-cookie-policy';
 import type { AuthConfig } from '../config';
 
-/** Set the refresh-token cookie on `reply` (Max-Age = refresh token lifetime). */
-export function setRefreshCookie(req: FastifyRequest, reply: FastifyReply, config: AuthConfig, token: string): void {
+/** Set the refresh-token cookie on `reply`; it expires with the session (absolute lifetime, not sliding). */
+export function setRefreshCookie(req: FastifyRequest, reply: FastifyReply, config: AuthConfig, token: string, expiresAt: Date, now: Date): void {
   const attrs = refreshCookieAttributes({
     secure: config.COOKIE_SECURE,
     requestProtocol: req.protocol,
-    maxAgeSeconds: config.REFRESH_TOKEN_TTL_DAYS * 86_400,
+    maxAgeSeconds: Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)),
   });
   void reply.setCookie(REFRESH_COOKIE, token, attrs);
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from '@cipherlink/kit';
 import { accountRoutes } from './account-routes';
 import type { AuthContext } from './auth-context';
 import { jwksRoutes } from './jwks-routes';
+import { sessionManagementRoutes } from './session-management-routes';
 import { sessionRoutes } from './session-routes';
 
 /**
@@ -14,6 +15,7 @@ export function authRoutes(ctx: AuthContext) {
     await app.register(fastifyCookie);
     await accountRoutes(app, ctx);
     await sessionRoutes(app, ctx);
+    await sessionManagementRoutes(app, ctx);
     await jwksRoutes(app, ctx);
   };
 }

@@ -1,22 +1,28 @@
 import { bearerToken, parseOrThrow, UnauthorizedError, type FastifyInstance, type FastifyReply, type FastifyRequest } from '@cipherlink/kit';
 import { LoginRequest, TokenResponse, type PublicUser } from '@cipherlink/proto';
+import { sessionExpiresAt } from '../domain/refresh-decision';
 import { generateRefreshToken, hashRefreshToken, isWellFormedRefreshToken } from '../domain/refresh-token';
 import { verifyPassword } from '../password-hasher';
 import type { AuthContext } from './auth-context';
 import { originGuard } from './origin-guard';
 import { clearRefreshCookie, refreshCookieOf, setRefreshCookie } from './refresh-cookie';
-
-const MAX_USER_AGENT_CHARS = 512;
+import { requestOrigin, userAgentOf } from './request-origin';
 
 /** POST /api/auth/login, /api/auth/refresh and /api/auth/logout. */
 export async function sessionRoutes(app: FastifyInstance, ctx: AuthContext): Promise<void> {
   const log = ctx.logger.child({ module: 'session-routes' });
-  const refreshTtlMs = ctx.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000;
+  const sessionTtlMs = ctx.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000;
+  const denyWindowMs = ctx.retiredKeyGraceMs;
   const checkOrigin = originGuard(ctx.config.ALLOWED_ORIGINS);
 
-  async function answerWithTokens(req: FastifyRequest, reply: FastifyReply, user: PublicUser, sessionId: string, refreshToken: string) {
+  async function answerWithTokens(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    session: { user: PublicUser; sessionId: string; refreshToken: string; expiresAt: Date; now: Date },
+  ) {
+    const { user, sessionId } = session;
     const { accessToken, expiresIn } = await ctx.issuer().issue({ userId: user.id, username: user.username, sessionId });
-    setRefreshCookie(req, reply, ctx.config, refreshToken);
+    setRefreshCookie(req, reply, ctx.config, session.refreshToken, session.expiresAt, session.now);
     void reply.header('cache-control', 'no-store');
     return reply.status(200).send(TokenResponse.parse({ accessToken, expiresIn, user, sessionId }));
   }
@@ -27,8 +33,9 @@ export async function sessionRoutes(app: FastifyInstance, ctx: AuthContext): Pro
     return reply.status(401).send(new UnauthorizedError(message).toBody());
   }
 
-  app.post('/api/auth/login', async (req, reply) => {
+  app.post('/api/auth/login', { preHandler: ctx.limits.perIp('login') }, async (req, reply) => {
     const body = parseOrThrow(LoginRequest, req.body, 'login');
+    await ctx.limits.perUsername('login', body.username);
     const user = await ctx.users.findCredentials(body.username);
     // verifyPassword runs argon2 against a dummy hash for unknown users: same cost, same answer.
     if (!(await verifyPassword(user?.passwordHash, body.password)) || !user) {
@@ -37,55 +44,70 @@ export async function sessionRoutes(app: FastifyInstance, ctx: AuthContext): Pro
     }
     const refreshToken = generateRefreshToken();
     const now = new Date();
-    const userAgent = req.headers['user-agent']?.slice(0, MAX_USER_AGENT_CHARS);
+    const expiresAt = sessionExpiresAt(now, sessionTtlMs);
     const { sessionId } = await ctx.sessions.create({
       userId: user.id,
-      userAgent,
-      ip: req.ip,
+      origin: requestOrigin(req),
+      userAgent: userAgentOf(req),
       tokenHash: hashRefreshToken(refreshToken),
       now,
-      expiresAt: new Date(now.getTime() + refreshTtlMs),
+      expiresAt,
     });
     log.info({ userId: user.id, sessionId }, 'login');
-    return answerWithTokens(req, reply, { id: user.id, username: user.username }, sessionId, refreshToken);
+    return answerWithTokens(req, reply, { user: { id: user.id, username: user.username }, sessionId, refreshToken, expiresAt, now });
   });
 
-  app.post('/api/auth/refresh', { preHandler: checkOrigin }, async (req, reply) => {
+  app.post('/api/auth/refresh', { preHandler: [ctx.limits.perIp('refresh'), checkOrigin] }, async (req, reply) => {
     const presented = refreshCookieOf(req);
     if (!isWellFormedRefreshToken(presented)) return refuseRefresh(req, reply, 'missing or invalid refresh token');
-    const next = generateRefreshToken();
     const now = new Date();
     const outcome = await ctx.sessions.rotate({
-      tokenHash: hashRefreshToken(presented),
-      newTokenHash: hashRefreshToken(next),
+      presentedToken: presented,
+      candidateToken: generateRefreshToken(),
       now,
-      expiresAt: new Date(now.getTime() + refreshTtlMs),
       graceSeconds: ctx.config.REFRESH_GRACE_SECONDS,
+      sessionTtlMs,
+      origin: requestOrigin(req),
     });
-    if (!outcome.ok) {
-      if (outcome.reason === 'reuse') log.warn({ reason: outcome.reason }, 'refresh token reuse: session revoked');
-      else log.info({ reason: outcome.reason }, 'refresh refused');
-      return refuseRefresh(req, reply, outcome.reason === 'expired' ? 'refresh token expired' : 'invalid refresh token');
+    if (outcome.ok) {
+      log.debug({ sessionId: outcome.sessionId, kind: outcome.kind }, 'refresh');
+      return answerWithTokens(req, reply, { ...outcome, now });
     }
-    log.debug({ sessionId: outcome.sessionId, kind: outcome.kind }, 'refresh');
-    return answerWithTokens(req, reply, outcome.user, outcome.sessionId, next);
+    if (outcome.reason === 'reuse') {
+      log.warn({ sessionId: outcome.sessionId, userId: outcome.userId }, 'refresh token reuse: session revoked');
+      // A failure here answers 503 and keeps the cookie: the retry finds the session revoked and denies it again.
+      await ctx.sessionEffects.end({ userId: outcome.userId, sessionIds: [outcome.sessionId], allSessions: false, reason: 'refresh_token_reuse' });
+    } else if (outcome.reason === 'revoked' && outcome.revokedAt.getTime() > now.getTime() - denyWindowMs) {
+      // Recently revoked: its access tokens may still be alive. Denying again makes an earlier failed write good.
+      await ctx.sessionEffects.deny({ sessionIds: [outcome.sessionId] });
+    }
+    log.info({ reason: outcome.reason }, 'refresh refused');
+    return refuseRefresh(req, reply, outcome.reason === 'expired' ? 'refresh token expired' : 'invalid refresh token');
   });
 
+  // Not rate limited on purpose: signing out must always work. Idempotent: a retry (after a 503 because the
+  // deny-list could not be written) finds the session already revoked and writes the deny-list entries again.
   app.post('/api/auth/logout', { preHandler: checkOrigin }, async (req, reply) => {
     const now = new Date();
     const presented = refreshCookieOf(req);
-    let sessionId: string | undefined;
-    if (isWellFormedRefreshToken(presented)) {
-      sessionId = await ctx.sessions.revokeByTokenHash(hashRefreshToken(presented), 'logout', now);
-    }
+    let ended: { sessionId: string; userId: string } | undefined;
+    if (isWellFormedRefreshToken(presented)) ended = await ctx.sessions.revokeByTokenHash(hashRefreshToken(presented), 'logout', now);
+    // The presented access token dies too. Checked without the deny-list: PostgreSQL is revoked first even while
+    // Redis is down, and a retry may present a token that is already denied. An invalid token is ignored: logout
+    // always clears the client's state, and a token can only end its holder's own session.
     const bearer = bearerToken(req.headers.authorization);
-    if (!sessionId && bearer) {
-      // A bearer-only logout (no cookie, e.g. a non-browser client). An invalid token is ignored: logout always
-      // succeeds in clearing the client's state, and it can only end the token holder's own session.
-      const claims = await ctx.verifier.verify(bearer).catch(() => undefined);
-      if (claims && (await ctx.sessions.revoke(claims.sid, claims.sub, 'logout', now))) sessionId = claims.sid;
+    const claims = bearer ? await ctx.signatureVerifier.verify(bearer).catch(() => undefined) : undefined;
+    if (!ended && claims) {
+      const result = await ctx.sessions.revoke({ sessionId: claims.sid, userId: claims.sub, reason: 'logout', now, denyWindowMs });
+      if (result) ended = { sessionId: claims.sid, userId: claims.sub };
     }
-    if (sessionId) log.info({ sessionId }, 'logout');
+    const jtis = claims ? [claims.jti] : [];
+    if (ended) {
+      await ctx.sessionEffects.end({ userId: ended.userId, sessionIds: [ended.sessionId], allSessions: false, reason: 'logout', jtis });
+      log.info({ sessionId: ended.sessionId }, 'logout');
+    } else {
+      await ctx.sessionEffects.deny({ jtis });
+    }
     clearRefreshCookie(req, reply, ctx.config);
     return reply.status(204).send();
   });

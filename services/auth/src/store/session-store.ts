@@ -1,145 +1,135 @@
 import { randomUUID } from 'node:crypto';
-import type { PgClient, PgPool } from '@cipherlink/kit';
-import type { PublicUser } from '@cipherlink/proto';
-import { decideRefresh, type RefreshRejectReason } from '../domain/refresh-decision';
-import { withTransaction } from '@cipherlink/kit';
+import { withTransaction, type PgPool } from '@cipherlink/kit';
+import type { SecurityEventKind, SessionRevokeReason } from '@cipherlink/proto';
+import { rotateRefreshToken, type RotationInput, type RotationOutcome } from './refresh-rotation';
+import { recordSecurityEvent, type RequestOrigin } from './security-event-store';
+import { revokeAllInTransaction, revokeSessions, type RevocationResult } from './session-revocation';
 
-/** Why a session was revoked (stored in auth_sessions.revoked_reason). */
-export type RevokeReason = 'logout' | 'refresh_token_reuse';
+export type { RotationInput, RotationOutcome } from './refresh-rotation';
+export type { RevocationResult } from './session-revocation';
 
-export type RotationOutcome =
-  | { ok: true; sessionId: string; user: PublicUser; kind: 'rotate' | 'grace-successor' }
-  | { ok: false; reason: RefreshRejectReason | 'reuse' };
+/** An active session as listed to its owner. `device`/`location` are null for rows from before they were stored. */
+export interface SessionRow {
+  id: string;
+  device: string | null;
+  location: string | null;
+  userAgent: string | null;
+  ip: string | null;
+  createdAt: Date;
+  lastUsedAt: Date;
+}
 
 export interface SessionStore {
   /** Create a session with its first refresh token (given as a hash) in one transaction. */
-  create(input: { userId: string; userAgent: string | undefined; ip: string | undefined; tokenHash: Buffer; now: Date; expiresAt: Date }): Promise<{
+  create(input: { userId: string; origin: RequestOrigin; userAgent: string | undefined; tokenHash: Buffer; now: Date; expiresAt: Date }): Promise<{
     sessionId: string;
   }>;
+  /** Exchange a refresh token (see decideRefresh); a detected reuse revokes the session before it reports `reuse`. */
+  rotate(input: RotationInput): Promise<RotationOutcome>;
+  /** Revoke the session a refresh token (in any state) belongs to; resolves to it when one was found, revoked or not. */
+  revokeByTokenHash(tokenHash: Buffer, reason: SessionRevokeReason, now: Date): Promise<{ sessionId: string; userId: string } | undefined>;
   /**
-   * Exchange the refresh token with hash `tokenHash` for the one with hash `newTokenHash` (see decideRefresh).
-   * A detected reuse revokes the session and all its tokens before it reports `reuse`.
+   * Revoke one session of `userId` (a session of someone else is not found). `event` is recorded when the session
+   * was active. Resolves to undefined when there is no such session of that user.
    */
-  rotate(input: { tokenHash: Buffer; newTokenHash: Buffer; now: Date; expiresAt: Date; graceSeconds: number }): Promise<RotationOutcome>;
-  /** Revoke the session that a refresh token (in any state) belongs to; resolves to its id when one was found. */
-  revokeByTokenHash(tokenHash: Buffer, reason: RevokeReason, now: Date): Promise<string | undefined>;
-  /** Revoke a session of `userId`; a session of someone else is left alone. */
-  revoke(sessionId: string, userId: string, reason: RevokeReason, now: Date): Promise<boolean>;
+  revoke(
+    input: { sessionId: string; userId: string; reason: SessionRevokeReason; now: Date; denyWindowMs: number },
+    event?: { kind: SecurityEventKind; origin: RequestOrigin },
+  ): Promise<RevocationResult | undefined>;
+  /** Revoke every session of `userId`, or every one but `exceptSessionId`; `event` is recorded when any was active. */
+  revokeAll(
+    input: { userId: string; exceptSessionId?: string; reason: SessionRevokeReason; now: Date; denyWindowMs: number },
+    event?: { kind: SecurityEventKind; sessionId: string; origin: RequestOrigin },
+  ): Promise<RevocationResult>;
   isActive(sessionId: string, userId: string): Promise<boolean>;
+  /** Active sessions of a user that have not reached their absolute expiry, most recently used first. */
+  listActive(userId: string, createdAfter: Date, limit: number): Promise<SessionRow[]>;
 }
 
 export function createSessionStore(pool: PgPool): SessionStore {
   return {
-    async create({ userId, userAgent, ip, tokenHash, now, expiresAt }) {
+    async create({ userId, origin, userAgent, tokenHash, now, expiresAt }) {
       const sessionId = randomUUID();
       await withTransaction(pool, async (db) => {
+        // Only the truncated location is stored, never the full IP address.
         await db.query(
-          `INSERT INTO auth_sessions (id, user_id, user_agent, ip, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $5)`,
-          [sessionId, userId, userAgent ?? null, ip ?? null, now],
+          `INSERT INTO auth_sessions (id, user_id, user_agent, device, location, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $6, $6)`,
+          [sessionId, userId, userAgent ?? null, origin.device, origin.location, now],
         );
-        await db.query(
-          `INSERT INTO auth_refresh_tokens (id, session_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
-          [randomUUID(), sessionId, tokenHash, now, expiresAt],
-        );
+        await db.query(`INSERT INTO auth_refresh_tokens (id, session_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
+          randomUUID(),
+          sessionId,
+          tokenHash,
+          now,
+          expiresAt,
+        ]);
       });
       return { sessionId };
     },
 
-    rotate: (input) => withTransaction(pool, (db) => rotateInTransaction(db, input)),
+    rotate: (input) => withTransaction(pool, (db) => rotateRefreshToken(db, input)),
 
     async revokeByTokenHash(tokenHash, reason, now) {
       return withTransaction(pool, async (db) => {
-        const { rows } = await db.query<{ session_id: string }>('SELECT session_id FROM auth_refresh_tokens WHERE token_hash = $1', [tokenHash]);
-        const sessionId = rows[0]?.session_id;
-        if (sessionId) await revokeSession(db, sessionId, reason, now);
-        return sessionId;
+        const { rows } = await db.query<{ session_id: string; user_id: string }>(
+          `SELECT t.session_id, s.user_id FROM auth_refresh_tokens t JOIN auth_sessions s ON s.id = t.session_id
+           WHERE t.token_hash = $1 FOR UPDATE OF s`,
+          [tokenHash],
+        );
+        const row = rows[0];
+        if (!row) return undefined;
+        await revokeSessions(db, [row.session_id], reason, now);
+        return { sessionId: row.session_id, userId: row.user_id };
       });
     },
 
-    async revoke(sessionId, userId, reason, now) {
+    async revoke({ sessionId, userId, reason, now, denyWindowMs }, event) {
       return withTransaction(pool, async (db) => {
-        const { rowCount } = await db.query('SELECT 1 FROM auth_sessions WHERE id = $1 AND user_id = $2 FOR UPDATE', [sessionId, userId]);
-        if (!rowCount) return false;
-        await revokeSession(db, sessionId, reason, now);
-        return true;
+        const { rows } = await db.query<{ revoked_at: Date | null }>('SELECT revoked_at FROM auth_sessions WHERE id = $1 AND user_id = $2 FOR UPDATE', [
+          sessionId,
+          userId,
+        ]);
+        const row = rows[0];
+        if (!row) return undefined;
+        const revoked = await revokeSessions(db, [sessionId], reason, now);
+        if (revoked.length > 0 && event) await recordSecurityEvent(db, { userId, sessionId, kind: event.kind, at: now, origin: event.origin });
+        const recently = row.revoked_at !== null && row.revoked_at.getTime() > now.getTime() - denyWindowMs;
+        return { revoked, deny: revoked.length > 0 || recently ? [sessionId] : [] };
       });
+    },
+
+    async revokeAll({ userId, exceptSessionId, reason, now, denyWindowMs }, event) {
+      return withTransaction(pool, (db) => revokeAllInTransaction(db, { userId, exceptSessionId, reason, now, denyWindowMs }, event));
     },
 
     async isActive(sessionId, userId) {
       const { rowCount } = await pool.query('SELECT 1 FROM auth_sessions WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL', [sessionId, userId]);
       return rowCount === 1;
     },
-  };
-}
 
-/**
- * Locking: every change to a session's tokens happens while holding the session row lock, so refreshes of one
- * session are serialized (two racers cannot both see the same token as live), and the presented token row is then
- * read `FOR UPDATE`. Locking the session first, always, gives one lock order and no deadlocks between racers that
- * present different tokens of the same chain.
- */
-async function rotateInTransaction(
-  db: PgClient,
-  input: { tokenHash: Buffer; newTokenHash: Buffer; now: Date; expiresAt: Date; graceSeconds: number },
-): Promise<RotationOutcome> {
-  const { now } = input;
-  const located = await db.query<{ session_id: string }>('SELECT session_id FROM auth_refresh_tokens WHERE token_hash = $1', [input.tokenHash]);
-  const sessionId = located.rows[0]?.session_id;
-  if (!sessionId) return { ok: false, reason: 'unknown' };
-
-  const sessions = await db.query<{ user_id: string; username: string; revoked_at: Date | null }>(
-    `SELECT s.user_id, u.username, s.revoked_at FROM auth_sessions s JOIN auth_users u ON u.id = s.user_id
-     WHERE s.id = $1 FOR UPDATE OF s`,
-    [sessionId],
-  );
-  const session = sessions.rows[0];
-  const tokens = await db.query<{ id: string; rotated_at: Date | null; revoked_at: Date | null; expires_at: Date }>(
-    'SELECT id, rotated_at, revoked_at, expires_at FROM auth_refresh_tokens WHERE token_hash = $1 FOR UPDATE',
-    [input.tokenHash],
-  );
-  const token = tokens.rows[0];
-  let live: { id: string; expires_at: Date } | undefined;
-  if (token?.rotated_at) {
-    const liveRows = await db.query<{ id: string; expires_at: Date }>(
-      'SELECT id, expires_at FROM auth_refresh_tokens WHERE session_id = $1 AND rotated_at IS NULL AND revoked_at IS NULL FOR UPDATE',
-      [sessionId],
-    );
-    live = liveRows.rows[0];
-  }
-
-  const decision = decideRefresh({
-    token: token && { rotatedAt: token.rotated_at, revokedAt: token.revoked_at, expiresAt: token.expires_at },
-    session: session && { revokedAt: session.revoked_at },
-    liveToken: live && { id: live.id, expiresAt: live.expires_at },
-    now,
-    graceSeconds: input.graceSeconds,
-  });
-
-  switch (decision.kind) {
-    case 'reject':
-      return { ok: false, reason: decision.reason };
-    case 'reuse-revoke':
-      await revokeSession(db, sessionId, 'refresh_token_reuse', now);
-      return { ok: false, reason: 'reuse' };
-    case 'rotate':
-    case 'grace-successor': {
-      const predecessorId = decision.kind === 'rotate' ? token!.id : decision.liveTokenId;
-      const successorId = randomUUID();
-      // The predecessor stops being live before its successor is inserted (one live token per session, enforced
-      // by a partial unique index); successor_id is set afterwards because it references the new row.
-      await db.query('UPDATE auth_refresh_tokens SET rotated_at = $2 WHERE id = $1', [predecessorId, now]);
-      await db.query(
-        `INSERT INTO auth_refresh_tokens (id, session_id, token_hash, parent_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [successorId, sessionId, input.newTokenHash, predecessorId, now, input.expiresAt],
+    async listActive(userId, createdAfter, limit) {
+      const { rows } = await pool.query<{
+        id: string;
+        device: string | null;
+        location: string | null;
+        user_agent: string | null;
+        ip: string | null;
+        created_at: Date;
+        last_used_at: Date;
+      }>(
+        `SELECT id, device, location, user_agent, ip, created_at, last_used_at FROM auth_sessions
+         WHERE user_id = $1 AND revoked_at IS NULL AND created_at > $2 ORDER BY last_used_at DESC, id LIMIT $3`,
+        [userId, createdAfter, limit],
       );
-      await db.query('UPDATE auth_refresh_tokens SET successor_id = $2 WHERE id = $1', [predecessorId, successorId]);
-      await db.query('UPDATE auth_sessions SET last_used_at = $2 WHERE id = $1', [sessionId, now]);
-      return { ok: true, sessionId, user: { id: session!.user_id, username: session!.username }, kind: decision.kind };
-    }
-  }
-}
-
-async function revokeSession(db: PgClient, sessionId: string, reason: RevokeReason, now: Date): Promise<void> {
-  await db.query('UPDATE auth_sessions SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL', [sessionId, now, reason]);
-  await db.query('UPDATE auth_refresh_tokens SET revoked_at = $2 WHERE session_id = $1 AND revoked_at IS NULL', [sessionId, now]);
+      return rows.map((r) => ({
+        id: r.id,
+        device: r.device,
+        location: r.location,
+        userAgent: r.user_agent,
+        ip: r.ip,
+        createdAt: r.created_at,
+        lastUsedAt: r.last_used_at,
+      }));
+    },
+  };
 }

@@ -3,12 +3,15 @@ import {
   BadRequestError,
   NotFoundError,
   parseOrThrow,
+  UnauthorizedError,
+  UnavailableError,
   userOf,
   type AccessTokenVerifier,
   type FastifyPluginAsync,
   type FastifyRequest,
   type Logger,
   type Nats,
+  type RateLimiter,
 } from '@cipherlink/kit';
 import {
   ConversationParams,
@@ -30,6 +33,8 @@ import { publishDeviceRegistered, publishMembersAdded } from './publish-events';
 export interface DirectoryRouteDeps {
   store: DirectoryStore;
   verifier: AccessTokenVerifier;
+  /** The per-user API budget shared by every service ('api'); each authenticated request spends one point. */
+  apiLimiter: RateLimiter;
   nats: () => Nats;
   logger: Logger;
 }
@@ -43,13 +48,18 @@ export function directoryRoutes(deps: DirectoryRouteDeps): FastifyPluginAsync {
   async function callerOf(req: FastifyRequest): Promise<string> {
     const claims = userOf(req);
     const user = userFromClaims(claims);
-    if (user) await store.users.upsert(user);
+    const result = user && (await store.users.upsert(user));
+    // Deleted accounts have no tokens left (their sessions are on the deny-list); this is the belt to those braces.
+    if (result === 'deleted') throw new UnauthorizedError('account deleted');
+    // The name still belongs to a deleted account whose removal has not been applied yet: moments away.
+    if (result === 'username_taken') throw new UnavailableError('account is being set up, retry shortly');
     return claims.sub;
   }
 
   return async (app) => {
     // onRequest, before the body is parsed: an anonymous caller learns nothing, not even that its JSON is malformed.
-    app.addHook('onRequest', authGuard(deps.verifier));
+    // The per-user limit is spent after the token verified: 429 with Retry-After, 503 when Redis is down.
+    app.addHook('onRequest', authGuard(deps.verifier, { perUser: deps.apiLimiter }));
 
     app.get('/api/directory/users/by-username/:username', async (req): Promise<UserResponse> => {
       const { username } = parseOrThrow(UsernameParams, req.params, 'path parameters');

@@ -24,8 +24,11 @@ export function startUserRegisteredConsumer(
     },
     async (event) => {
       const result = await users.upsert({ id: event.userId, username: event.username, createdAt: event.occurredAt });
-      // A username held by another id cannot be fixed by retrying: record it and move on (the ack follows).
-      if (result === 'username_taken') log.warn({ userId: event.userId }, 'username already held by another user; event ignored');
+      // auth keeps usernames unique among live accounts, so another id holding this name is a deleted account whose
+      // user-deleted event (another consumer) has not been applied yet: fail, so JetStream redelivers with backoff.
+      if (result === 'username_taken') throw new Error('username still held by another (deleted?) user; retrying');
+      // A deleted account's late or replayed registration: never bring it back (the ack follows).
+      if (result === 'deleted') log.info({ userId: event.userId }, 'registration of a deleted user ignored');
       else log.debug({ userId: event.userId, result }, 'user upserted');
     },
   );

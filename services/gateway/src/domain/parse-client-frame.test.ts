@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseClientFrame } from './parse-client-frame';
+import { frameRef, parseClientFrame } from './parse-client-frame';
 
 const uuid = '0190f5d2-6c4a-7cc1-8a3e-2f1b9c7d4e10';
 const conv = '6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
@@ -45,5 +45,19 @@ describe('parseClientFrame', () => {
 
   it('handles fragmented buffers', () => {
     expect(parseClientFrame([Buffer.from('{"type":'), Buffer.from('"ping"}')], false).ok).toBe(true);
+  });
+});
+
+describe('frameRef', () => {
+  it('reads a short string id from any JSON object frame, valid or not', () => {
+    expect(frameRef(JSON.stringify({ type: 'message.send', id: uuid }), false)).toBe(uuid);
+    expect(frameRef(Buffer.from('{"type":"teleport","id":"frame-7"}'), false)).toBe('frame-7');
+  });
+  it('is undefined for binary, non-JSON, id-less and over-long ids', () => {
+    expect(frameRef(Buffer.from('{"id":"x"}'), true)).toBeUndefined();
+    expect(frameRef('{not json', false)).toBeUndefined();
+    expect(frameRef('{"type":"ping"}', false)).toBeUndefined();
+    expect(frameRef(JSON.stringify({ id: 'x'.repeat(65) }), false)).toBeUndefined();
+    expect(frameRef('["id"]', false)).toBeUndefined();
   });
 });

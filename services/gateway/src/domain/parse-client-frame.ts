@@ -28,6 +28,19 @@ export function parseClientFrame(data: Buffer | ArrayBuffer | Buffer[] | string,
   return { ok: true, frame: parsed.data };
 }
 
+/**
+ * The `id` of a frame that will not be handled (dropped by the rate limit), so its error can carry a `ref`; undefined
+ * for binary, non-JSON or id-less frames. Nothing else of the frame is looked at.
+ */
+export function frameRef(data: Buffer | ArrayBuffer | Buffer[] | string, isBinary: boolean): string | undefined {
+  if (isBinary) return undefined;
+  try {
+    return refOf(JSON.parse(typeof data === 'string' ? data : toBuffer(data).toString('utf8')));
+  } catch {
+    return undefined;
+  }
+}
+
 function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
   if (Array.isArray(data)) return Buffer.concat(data);
   return Buffer.isBuffer(data) ? data : Buffer.from(data);

@@ -2,7 +2,7 @@ import type { RawData, WebSocket } from 'ws';
 import { rpc, WS_AUTH_TIMEOUT_MS, WsCloseCode, type ClientFrame } from '@cipherlink/proto';
 import { callRpc } from '@cipherlink/kit';
 import { admitFrame } from '../domain/admit-frame';
-import { parseClientFrame } from '../domain/parse-client-frame';
+import { frameRef, parseClientFrame } from '../domain/parse-client-frame';
 import { framesTotal, openSockets } from '../metrics';
 import { ClientConnection } from './client-connection';
 import type { GatewayContext } from './gateway-context';
@@ -11,7 +11,10 @@ import { errSummary } from './err-summary';
 import { sendMessage } from './send-message';
 import { watchPresence } from './watch-presence';
 
-/** Frames a socket may have waiting for processing; more means the client is flooding us. */
+/**
+ * Frames a socket may have waiting for processing. The frame budget bounds the rate; this bounds the backlog when
+ * handlers are slow (a dependency timing out) and the budget is generous.
+ */
 const MAX_QUEUED_FRAMES = 64;
 
 /**
@@ -20,7 +23,10 @@ const MAX_QUEUED_FRAMES = 64;
  * handler is wrapped so a bad frame or a failing dependency can never crash the process.
  */
 export function acceptSocket(ctx: GatewayContext, ws: WebSocket): ClientConnection {
-  const conn = new ClientConnection(ws, ctx.config.GATEWAY_ID, ctx.logger);
+  const conn = new ClientConnection(ws, ctx.config.GATEWAY_ID, ctx.logger, {
+    perMinute: ctx.config.WS_FRAMES_PER_MINUTE,
+    burst: ctx.config.WS_FRAME_BURST,
+  });
   const log = ctx.logger.child({ connectionId: conn.id });
   ctx.connections.set(conn.id, conn);
   openSockets.inc();
@@ -33,8 +39,25 @@ export function acceptSocket(ctx: GatewayContext, ws: WebSocket): ClientConnecti
 
   let queue: Promise<void> = Promise.resolve();
   let queued = 0;
+  /** Spend one frame of the budget; false when the frame must not be handled (dropped, or the socket closed). */
+  const admitted = (onDrop: (retryAfterSeconds: number) => void): boolean => {
+    if (conn.closed) return false;
+    const verdict = conn.budget.take(Date.now());
+    if (verdict.kind === 'accept') return true;
+    if (verdict.kind === 'drop') onDrop(verdict.retryAfterSeconds);
+    else {
+      log.info({ userId: conn.session?.userId }, 'frame flood far past the limit; closing');
+      conn.close(WsCloseCode.policy, 'too many frames');
+    }
+    return false;
+  };
+
   ws.on('message', (data: RawData, isBinary: boolean) => {
-    if (queued >= MAX_QUEUED_FRAMES) return conn.error('rate_limited', 'too many frames in flight');
+    const dropped = !admitted((retryAfterSeconds) =>
+      conn.error('rate_limited', 'too many frames, slow down', frameRef(data, isBinary), { retryAfterSeconds }),
+    );
+    if (dropped) return;
+    if (queued >= MAX_QUEUED_FRAMES) return conn.error('rate_limited', 'too many frames in flight', frameRef(data, isBinary), { retryAfterSeconds: 1 });
     queued++;
     queue = queue
       .then(() => handleFrame(ctx, conn, data, isBinary))
@@ -44,8 +67,19 @@ export function acceptSocket(ctx: GatewayContext, ws: WebSocket): ClientConnecti
       })
       .finally(() => void queued--);
   });
+  // WebSocket control frames count too (autoPong is off): a ping is answered only within the budget, so pings
+  // cannot be used to make us send unlimited pongs. A pong always proves liveness but still spends budget.
+  ws.on('ping', (data: Buffer) => {
+    if (!admitted(() => undefined)) return;
+    try {
+      ws.pong(data);
+    } catch {
+      // Closing: nothing to answer.
+    }
+  });
   ws.on('pong', () => {
     conn.alive = true;
+    admitted(() => undefined);
   });
   // Oversized frames (ws closes with 1009 itself), protocol violations and resets land here; log, never throw.
   ws.on('error', (err: Error & { code?: string }) => log.debug({ code: err.code, message: err.message }, 'socket error'));
@@ -59,7 +93,8 @@ export function acceptSocket(ctx: GatewayContext, ws: WebSocket): ClientConnecti
 }
 
 async function handleFrame(ctx: GatewayContext, conn: ClientConnection, data: RawData, isBinary: boolean): Promise<void> {
-  if (conn.phase === 'closed') return;
+  // Closing (revoked, refused, shutting down): frames still in the pipe are not acted on.
+  if (conn.closed) return;
   const parsed = parseClientFrame(data, isBinary);
   if (!parsed.ok) {
     framesTotal.inc({ direction: 'in', type: 'invalid' });

@@ -17,9 +17,14 @@ export async function authenticate(ctx: GatewayContext, conn: ClientConnection, 
 
   let userId: string;
   try {
-    userId = (await ctx.verifier.verify(frame.token)).sub.toLowerCase();
+    const claims = await ctx.verifier.verify(frame.token);
+    userId = claims.sub.toLowerCase();
+    // Known from now on, so a revocation that arrives while the socket is still authenticating closes it too.
+    conn.session = { userId, sessionId: claims.sid.toLowerCase(), jti: claims.jti };
   } catch (err) {
     const appErr = toAppError(err);
+    // The deny-list could not be read: fail closed, but as "try again later", not as a bad token.
+    if (appErr.code === 'unavailable') return unavailable(conn, log, err, 'session check unavailable');
     log.info({ reason: appErr.message }, 'socket auth rejected');
     return reject(conn, 'unauthorized', appErr.code === 'unauthorized' ? appErr.message : 'invalid access token');
   }
@@ -32,7 +37,7 @@ export async function authenticate(ctx: GatewayContext, conn: ClientConnection, 
       return reject(conn, 'unauthorized', 'device does not belong to this user');
     }
   } catch (err) {
-    return unavailable(conn, log, err, userId);
+    return unavailable(conn, log, err, 'directory unavailable', userId);
   }
   // The socket may have gone while we waited; registering it now would leak routing state.
   if (conn.closed) return;
@@ -49,7 +54,7 @@ export async function authenticate(ctx: GatewayContext, conn: ClientConnection, 
     conversationIds = (await callRpc(ctx.nats, rpc.directoryConversationsOfUser, { userId })).conversationIds.map((c) => c.toLowerCase());
   } catch (err) {
     // Closed on purpose: the close handler forgets the connection (identity is set, so release() cleans up).
-    return unavailable(conn, log, err, userId);
+    return unavailable(conn, log, err, 'directory unavailable', userId);
   }
   // Closed meanwhile: release() already removed it from the routing table.
   if (conn.closed) return;
@@ -62,8 +67,9 @@ export async function authenticate(ctx: GatewayContext, conn: ClientConnection, 
     );
     return conn.lastHeartbeat;
   };
-  // The interval is armed before the first await so that a close during it also clears the interval.
+  // The intervals are armed before the first await so that a close during it also clears them.
   conn.every(ctx.config.PRESENCE_HEARTBEAT_MS, () => void heartbeat());
+  conn.every(ctx.config.WS_SESSION_RECHECK_MS, () => void recheckSession(ctx, conn));
   try {
     await Promise.all([heartbeat(), ctx.subscriptions.flush()]);
   } catch (err) {
@@ -74,8 +80,26 @@ export async function authenticate(ctx: GatewayContext, conn: ClientConnection, 
   log.debug({ userId, deviceId, conversations: conversationIds.length }, 'socket ready');
 }
 
-function unavailable(conn: ClientConnection, log: GatewayContext['logger'], err: unknown, userId: string): void {
-  log.warn({ err: errSummary(err), userId }, 'socket auth failed: directory unavailable');
+/**
+ * The revocation event is core NATS (at most once): a gateway that was cut off from NATS when it was published
+ * misses it. Re-reading the deny-list now and then bounds how long such a socket outlives its session. A Redis
+ * failure here keeps the socket: the socket already authenticated, and a Redis blip must not drop every user.
+ */
+async function recheckSession(ctx: GatewayContext, conn: ClientConnection): Promise<void> {
+  const session = conn.session;
+  if (!session || conn.closed) return;
+  try {
+    if (await ctx.revocations.isDenied({ sid: session.sessionId, jti: session.jti })) {
+      ctx.logger.info({ connectionId: conn.id, userId: session.userId }, 'session ended (deny-list re-check); closing socket');
+      conn.close(WsCloseCode.sessionRevoked, 'session ended');
+    }
+  } catch (err) {
+    ctx.logger.debug({ err: errSummary(err), connectionId: conn.id }, 'session re-check skipped: deny-list unavailable');
+  }
+}
+
+function unavailable(conn: ClientConnection, log: GatewayContext['logger'], err: unknown, what: string, userId?: string): void {
+  log.warn({ err: errSummary(err), userId }, `socket auth failed: ${what}`);
   conn.error('unavailable', 'service temporarily unavailable, retry later');
   conn.close(TRY_AGAIN_LATER, 'unavailable');
 }

@@ -4,6 +4,7 @@ import type { ErrorCode, ServerFrame } from '@cipherlink/proto';
 import type { Logger } from '@cipherlink/kit';
 import type { ConnectionIdentity } from '../domain/routing-table';
 import type { ConnectionPhase } from '../domain/admit-frame';
+import { FrameBudget, type FrameBudgetRule } from '../domain/frame-budget';
 import { errorsTotal, framesTotal } from '../metrics';
 
 /** Past this many bytes queued on a socket the peer is not reading; it is dropped rather than buffered forever. */
@@ -20,6 +21,10 @@ export class ClientConnection {
   phase: ConnectionPhase = 'awaiting-auth';
   /** Set once the connection is registered in the routing table. */
   identity: ConnectionIdentity | undefined;
+  /** The user and session of the socket's access token, set as soon as it verified (before `ready`). */
+  session: { userId: string; sessionId: string; jti: string } | undefined;
+  /** This connection's frame allowance; every frame the peer sends spends from it. */
+  readonly budget: FrameBudget;
   /** Cleared by each server ping; set again by the peer's pong. */
   alive = true;
   /** The presence heartbeat in flight, so a disconnect is never reported before it. */
@@ -31,8 +36,10 @@ export class ClientConnection {
     readonly ws: WebSocket,
     gatewayId: string,
     private readonly log: Logger,
+    frameRule: FrameBudgetRule,
   ) {
     this.id = `${gatewayId}.${randomUUID()}`;
+    this.budget = new FrameBudget(frameRule, Date.now());
   }
 
   get closed(): boolean {
@@ -45,9 +52,9 @@ export class ClientConnection {
   }
 
   /** Send an error frame, counting it. */
-  error(code: ErrorCode, message: string, ref?: string): void {
+  error(code: ErrorCode, message: string, ref?: string, extra: { retryAfterSeconds?: number } = {}): void {
     errorsTotal.inc({ code });
-    this.reply({ type: 'error', code, message, ...(ref === undefined ? {} : { ref }) });
+    this.reply({ type: 'error', code, message, ...(ref === undefined ? {} : { ref }), ...extra });
   }
 
   /** Send a routed frame; `encoded` lets a fan-out serialize once for many sockets. */

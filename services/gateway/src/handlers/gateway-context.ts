@@ -1,4 +1,4 @@
-import type { AccessTokenVerifier, Logger, Nats } from '@cipherlink/kit';
+import type { AccessTokenVerifier, Logger, Nats, RevocationList } from '@cipherlink/kit';
 import type { GatewayConfig } from '../config';
 import type { RoutingTable } from '../domain/routing-table';
 import type { ClientConnection } from './client-connection';
@@ -10,6 +10,8 @@ export interface GatewayContext {
   logger: Logger;
   nats: Nats;
   verifier: AccessTokenVerifier;
+  /** The deny-list the verifier consults; open sockets are re-checked against it (see authenticate). */
+  revocations: Pick<RevocationList, 'isDenied'>;
   table: RoutingTable;
   /** Every open socket, authenticated or not, by connection id. */
   connections: Map<string, ClientConnection>;

@@ -1,10 +1,20 @@
-import { authGuard, NotFoundError, parseOrThrow, userOf, type AccessTokenVerifier, type FastifyPluginAsync } from '@cipherlink/kit';
+import {
+  authGuard,
+  NotFoundError,
+  parseOrThrow,
+  userOf,
+  type AccessTokenVerifier,
+  type FastifyPluginAsync,
+  type RateLimiter,
+} from '@cipherlink/kit';
 import { HistoryParams, HistoryQuery, type HistoryResponse } from '@cipherlink/proto';
 import type { MessageStore } from '../store/message-store';
 import type { MembershipCheck } from './directory-membership';
 
 export interface HistoryRouteDeps {
   verifier: AccessTokenVerifier;
+  /** The per-user API budget shared by every service ('api'); each request spends one point. */
+  apiLimiter: RateLimiter;
   store: MessageStore;
   isMember: MembershipCheck;
 }
@@ -15,7 +25,7 @@ export interface HistoryRouteDeps {
  */
 export function historyRoutes(deps: HistoryRouteDeps): FastifyPluginAsync {
   return async (app) => {
-    app.get('/api/messages/:conversationId', { preHandler: authGuard(deps.verifier) }, async (req): Promise<HistoryResponse> => {
+    app.get('/api/messages/:conversationId', { preHandler: authGuard(deps.verifier, { perUser: deps.apiLimiter }) }, async (req): Promise<HistoryResponse> => {
       const { conversationId } = parseOrThrow(HistoryParams, req.params, 'path');
       const { afterSeq, limit } = parseOrThrow(HistoryQuery, req.query, 'query');
       const user = userOf(req);
