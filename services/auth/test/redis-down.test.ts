@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis, createRevocationList } from '@cipherlink/kit';
 import { expectError, logger, ORIGIN, PASSWORD, sessionRow, startAuth, type AuthInstance } from './harness';
 import { refreshCookieOf, uniqueName } from './http-client';
-import { startChildRedis, type ChildRedis } from './redis-server';
+import { startPrivateRedis, type PrivateRedis } from '@cipherlink/kit/testing';
 
 // A separate auth instance whose Redis is a child process of this test, killed and restarted on purpose.
-let redis: ChildRedis;
+let redis: PrivateRedis;
 let auth: AuthInstance;
 
 beforeAll(async () => {
-  redis = await startChildRedis();
+  redis = await startPrivateRedis();
   auth = await startAuth({ REDIS_URL: redis.url });
 });
 
@@ -45,7 +45,7 @@ describe('while Redis is down', () => {
     expect(refreshCookieOf(failed)).toBeUndefined(); // the cookie stays for the retry
     expect(await sessionRow(auth.db, a.tokens.sessionId)).toMatchObject({ revoked_reason: 'logout' });
 
-    redis = await startChildRedis(redis.port);
+    redis = await startPrivateRedis(redis.port);
     // ioredis reconnects by itself (backoff capped at 2 s).
     for (let i = 0; i < 100 && (await auth.get('/readyz')).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
     expect((await auth.get('/readyz')).status).toBe(200);

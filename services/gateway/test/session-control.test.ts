@@ -28,7 +28,7 @@ import {
   type RunningServices,
 } from '@cipherlink/kit';
 import { createGatewayService, loadGatewayConfig } from '../src';
-import { startPrivateRedis } from './redis-server';
+import { startPrivateRedis } from '@cipherlink/kit/testing';
 
 /**
  * What the gateway does about ended sessions and abusive sockets, against stand-ins for auth and directory on real

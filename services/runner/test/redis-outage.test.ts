@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody } from '@cipherlink/proto';
 import { connectSocket, newUser, openDm, TestSocket, wsUrlOf, type TestUser } from './actors';
 import { startTestStack } from './harness';
-import { startPrivateRedis, type PrivateRedis } from './redis-server';
+import { startPrivateRedis, type PrivateRedis } from '@cipherlink/kit/testing';
 import type { Stack } from '../src/stack';
 
 /**

@@ -6,13 +6,14 @@ import { connect, createServer } from 'node:net';
  * without touching the machine's shared Redis.
  */
 export interface PrivateRedis {
+  port: number;
   url: string;
   /** SIGKILL the server and wait until it has exited. */
   kill(): Promise<void>;
 }
 
 /** Start one on a free port, or on `port` (to bring a killed one back where its clients expect it). */
-export async function startPrivateRedis(port?: number): Promise<PrivateRedis & { port: number }> {
+export async function startPrivateRedis(port?: number): Promise<PrivateRedis> {
   port ??= await freePort();
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
@@ -30,7 +31,7 @@ export async function startPrivateRedis(port?: number): Promise<PrivateRedis & {
     port,
     url: `redis://127.0.0.1:${port}`,
     async kill() {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },
   };
