@@ -51,7 +51,11 @@ export default tseslint.config(
   {
     files: ['web/app/**/*.ts', 'web/app/**/*.tsx'],
     rules: {
-      'no-restricted-globals': ['error', { name: 'WebSocket', message: 'use @cipherlink/client' }, { name: 'crypto', message: 'use @cipherlink/client' }, { name: 'indexedDB', message: 'use @cipherlink/client' }],
+      'no-restricted-globals': [
+        'error',
+        ...['WebSocket', 'crypto', 'indexedDB', 'fetch', 'BroadcastChannel', 'localStorage', 'sessionStorage'].map((name) => ({ name, message: 'use @cipherlink/client' })),
+      ],
+      'no-restricted-properties': ['error', { object: 'navigator', property: 'locks', message: 'use @cipherlink/client' }, { object: 'window', property: 'fetch', message: 'use @cipherlink/client' }],
       'no-restricted-imports': ['error', { patterns: ['@cipherlink/kit', '**/services/**', '@cipherlink/client/src/*'] }],
     },
   },

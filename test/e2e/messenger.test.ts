@@ -70,7 +70,18 @@ beforeAll(async () => {
     },
   });
   stack = await startStack(
-    { ...process.env, HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', WEB_DIST: join(root, 'web', 'app', 'dist'), LOG_LEVEL: 'debug' },
+    {
+      ...process.env,
+      HTTP_PORT: '0',
+      HTTP_HOST: '127.0.0.1',
+      WEB_DIST: join(root, 'web', 'app', 'dist'),
+      LOG_LEVEL: 'debug',
+      // Generous limits: this test is not about rate limiting, and Redis (where the budgets live) is shared.
+      AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+      RATE_LIMIT_API_PER_MINUTE: '100000',
+      WS_FRAMES_PER_MINUTE: '100000',
+      WS_FRAME_BURST: '100000',
+    },
     { logger: createLogger({ name: 'e2e', level: 'debug', destination: logs }) },
   );
   // The page's origin must be allowed by the gateway and auth (Origin checks).

@@ -29,7 +29,7 @@ describe('change password', () => {
 
       expectError(await change({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, 'a.b.c'), 401, 'unauthorized');
       const wrong = await change({ currentPassword: 'not my password', newPassword: NEW_PASSWORD });
-      expectError(wrong, 401, 'unauthorized');
+      expectError(wrong, 403, 'forbidden');
       expect(wrong.body.error.message).toBe('current password is incorrect');
       expectError(await change({ currentPassword: PASSWORD, newPassword: 'too short' }), 400, 'bad_request');
       const policy = await change({ currentPassword: PASSWORD, newPassword: `${user.username} forever and ever` });
@@ -69,7 +69,7 @@ describe('delete account', () => {
       const del = (password: string, headers: Record<string, string> = { origin: ORIGIN }) =>
         auth.post('/api/auth/account/delete', { bearer: a.tokens.accessToken, refreshToken: a.refreshToken, json: { password }, headers });
 
-      expectError(await del('not my password'), 401, 'unauthorized');
+      expectError(await del('not my password'), 403, 'forbidden');
       expectError(await del(PASSWORD, { origin: 'https://evil.example' }), 403, 'forbidden');
       expect((await auth.get('/api/auth/me', { bearer: b.tokens.accessToken })).status).toBe(200);
 

@@ -1,4 +1,4 @@
-import type { Conversation, PresenceState, PublicUser, ServerFrame, TokenResponse } from '@cipherlink/proto';
+import type { Conversation, PresenceState, PublicUser, ServerFrame, SessionsResponse, TokenResponse } from '@cipherlink/proto';
 import { generateDeviceKeyPair, ProtocolV0, toBase64Url } from './crypto';
 import { Emitter } from './emitter';
 import { NotSignedInError } from './errors';
@@ -9,8 +9,9 @@ import { ApiError } from './transport/api-error';
 import { CipherLinkApi } from './transport/cipherlink-api';
 import { RestClient } from './transport/rest-client';
 import { NotConnectedError, SocketClient } from './transport/socket-client';
+import { browserTabSync, type BroadcastChannelLike, type LockManagerLike, type TabSignOutReason } from './transport/token-sync';
 import type { WebSocketConstructor } from './transport/websocket-like';
-import type { ClientEvents, ConnectionState, DecryptedMessage, Session, Unsubscribe } from './types';
+import type { ClientEvents, ConnectionState, DecryptedMessage, Session, SessionEndReason, SignOutReason, Unsubscribe } from './types';
 
 export interface CipherLinkClientOptions {
   /** Origin of the API ('' = same origin in the browser; required in Node, e.g. `http://127.0.0.1:8080`). */
@@ -25,7 +26,15 @@ export interface CipherLinkClientOptions {
   sendTimeoutMs?: number;
   /** History page size (1..500). Default 200. */
   historyPageSize?: number;
+  /**
+   * How the tabs of one browser share refreshes and sign-outs (Web Locks + BroadcastChannel). Default: the
+   * browser's, unless `cookieJar` is set (Node: nothing is shared). `false` turns it off.
+   */
+  tabSync?: { locks?: LockManagerLike; channel?: BroadcastChannelLike } | false;
 }
+
+/** The ways this client ends its own session on the server. */
+type PurposefulEnd = 'logout' | 'logout-everywhere' | 'account-deleted';
 
 /** How long login/resume wait for the socket before resolving anyway (state events follow). */
 const CONNECT_WAIT_MS = 10_000;
@@ -51,13 +60,18 @@ export class CipherLinkClient {
   private readonly convs = new Map<string, Conversation>();
   private readonly presenceByUser = new Map<string, PresenceState>();
   private readonly watched = new Set<string>();
+  /** Set while this client itself ends its session (logout everywhere, delete): a 4003 then is expected. */
+  private endingOnPurpose: PurposefulEnd | undefined;
 
   constructor(private readonly opts: CipherLinkClientOptions) {
+    const tabSync = opts.tabSync === false ? {} : (opts.tabSync ?? (opts.cookieJar ? {} : browserTabSync()));
     this.rest = new RestClient({
       baseUrl: opts.baseUrl.replace(/\/$/, ''),
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
       ...(opts.cookieJar ? { cookieJar: true } : {}),
-      onSessionExpired: (reason) => this.endSession(reason),
+      ...tabSync,
+      onSessionExpired: (reason) => this.serverEndedSession(reason),
+      onSignedOutElsewhere: (reason) => this.signOut(`other-tab-${reason}`),
     });
     this.api = new CipherLinkApi(this.rest);
     this.peers = new PeerDirectory(this.api);
@@ -100,15 +114,63 @@ export class CipherLinkClient {
     return this.startSession(tokens);
   }
 
-  /** End the session on the server and locally. Device keys stay in the KeyStore for the next sign-in. */
+  /**
+   * End the session on the server and locally, in every tab of this browser (they share the session). Device
+   * keys stay in the KeyStore for the next sign-in.
+   */
   async logout(): Promise<void> {
     if (!this.active) return;
     try {
-      await this.api.logout();
+      await this.onPurpose('logout', () => this.api.logout());
     } catch {
       // Signing out locally must work offline too; the server session then expires by itself.
     }
-    this.endSession('logout');
+    this.signOut('logout', 'logout');
+  }
+
+  /** This user's signed-in sessions (this one first, marked `current`) and the latest security events. */
+  listSessions(): Promise<SessionsResponse> {
+    this.requireSession();
+    return this.api.sessions();
+  }
+
+  /** End another session of this user (it is signed out within seconds). Ending this one is `logout()`. */
+  async revokeSession(sessionId: string): Promise<void> {
+    const { session } = this.requireSession();
+    if (sessionId.toLowerCase() === session.sessionId.toLowerCase()) return this.logout();
+    await this.api.revokeSession(sessionId);
+  }
+
+  /** End every other session of this user; resolves with how many were ended. */
+  revokeOtherSessions(): Promise<number> {
+    this.requireSession();
+    return this.api.revokeOtherSessions();
+  }
+
+  /** End every session of this user, this one included; resolves with how many were ended. */
+  async logoutEverywhere(): Promise<number> {
+    this.requireSession();
+    const revoked = await this.onPurpose('logout-everywhere', () => this.api.logoutAll());
+    this.signOut('logout-everywhere', 'logout-everywhere');
+    return revoked;
+  }
+
+  /** Change the password; the server ends every other session, this one stays signed in. */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    this.requireSession();
+    await this.api.changePassword(currentPassword, newPassword);
+  }
+
+  /** Delete the account (the password confirms it): every session ends and this device's keys are forgotten. */
+  async deleteAccount(password: string): Promise<void> {
+    const { session } = this.requireSession();
+    await this.onPurpose('account-deleted', () => this.api.deleteAccount(password));
+    this.signOut('account-deleted', 'account-deleted');
+    try {
+      await this.opts.keyStore.forgetDevice?.(session.user.id);
+    } catch {
+      // The account is gone either way; a key left behind can no longer be used by anyone.
+    }
   }
 
   /** The user with this username, or null. */
@@ -169,6 +231,7 @@ export class CipherLinkClient {
   async close(): Promise<void> {
     const active = this.active;
     this.active = undefined;
+    this.rest.pauseRefresh();
     if (active) {
       active.sync.failAllPending(new NotConnectedError('client closed'));
       await active.socket.close();
@@ -181,11 +244,26 @@ export class CipherLinkClient {
     return this.active;
   }
 
+  /**
+   * Run a call that ends this session on the server, which closes the session's sockets (4003) before it answers:
+   * this tab, and the other tabs (told first), then know the 4003 is this, not a revocation from elsewhere.
+   */
+  private async onPurpose<T>(reason: PurposefulEnd, call: () => Promise<T>): Promise<T> {
+    this.endingOnPurpose = reason;
+    this.rest.announceSigningOut(reason);
+    try {
+      return await call();
+    } finally {
+      this.endingOnPurpose = undefined;
+    }
+  }
+
+  /** `tokens` are already the RestClient's (login or refresh). */
   private async startSession(tokens: TokenResponse): Promise<Session> {
     if (this.active) await this.close();
-    this.rest.setSession(tokens);
+    this.rest.resumeRefresh();
     const device = await this.ensureDevice(tokens.user.id);
-    const session: Session = { user: tokens.user, deviceId: device.deviceId };
+    const session: Session = { user: tokens.user, deviceId: device.deviceId, sessionId: tokens.sessionId };
     const cipher = new ProtocolV0({ deviceId: device.deviceId, privateKey: device.privateKey });
     const WebSocketCtor = this.WebSocketCtor;
     if (!WebSocketCtor) throw new Error('no WebSocket implementation: pass `WebSocket` (the ws package) in Node');
@@ -194,11 +272,11 @@ export class CipherLinkClient {
       baseUrl: this.opts.baseUrl,
       WebSocket: WebSocketCtor,
       deviceId: device.deviceId,
-      getToken: (force) => this.rest.accessToken(force),
+      getToken: (refused) => this.rest.accessToken(refused),
       onFrame: (frame) => this.onFrame(frame),
       onState: (s) => this.setState(s),
       onReady: (_frame, reconnect) => this.onReady(socket, reconnect),
-      onFatal: (reason) => this.endSession(reason),
+      onFatal: (reason) => this.serverEndedSession(reason),
       sendTimeoutMs,
     });
     const sync = new MessageSync({
@@ -281,7 +359,7 @@ export class CipherLinkClient {
         void sync.onAck(frame).catch(() => undefined);
         break;
       case 'error':
-        if (frame.ref) sync.onSendError(frame.ref, frame.code, frame.message);
+        if (frame.ref) sync.onSendError(frame.ref, frame.code, frame.message, frame.retryAfterSeconds);
         break;
       case 'presence':
         this.presenceByUser.set(frame.presence.userId, frame.presence);
@@ -306,10 +384,28 @@ export class CipherLinkClient {
     this.events.emit('connection', state);
   }
 
-  /** Forget everything of the session (not the device keys) and tell the UI. */
-  private endSession(reason: string): void {
+  /** The server ended the session (socket closed with 4003, refresh refused, token refused). */
+  private serverEndedSession(reason: SessionEndReason): void {
+    if (!this.active) return;
+    // Our own "log out everywhere" or account deletion may close our socket before its answer arrives, and so
+    // may another tab's logout of this (shared) session: then that is why, not a revocation from elsewhere.
+    if (this.endingOnPurpose) return this.signOut(this.endingOnPurpose, this.endingOnPurpose);
+    const otherTab = this.rest.signOutInProgressElsewhere;
+    if (otherTab) return this.signOut(`other-tab-${otherTab}`);
+    this.signOut('session-ended', 'session-ended', reason);
+  }
+
+  /**
+   * Forget everything of the session (not the device keys) and tell the UI. `announce`: tell this browser's
+   * other tabs too (they share the session); `ended`: the server ended it, emitted as 'session-ended' first.
+   */
+  private signOut(reason: SignOutReason, announce?: TabSignOutReason, ended?: SessionEndReason): void {
     const active = this.active;
-    if (!active) return;
+    if (!active) {
+      this.rest.clearSession();
+      return;
+    }
+    if (announce) this.rest.announceSignedOut(announce);
     this.active = undefined;
     active.sync.failAllPending(new NotConnectedError('signed out'));
     void active.socket.close();
@@ -319,6 +415,7 @@ export class CipherLinkClient {
     this.presenceByUser.clear();
     this.watched.clear();
     this.setState('closed');
+    if (ended) this.events.emit('session-ended', { reason: ended });
     this.events.emit('signedOut', { reason });
   }
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ClientFrame, Conversation, Device, StoredMessage } from '@cipherlink/proto';
 import { generateDeviceKeyPair, ProtocolV0, toBase64Url, type DeviceKeyPair } from './crypto';
 import { SendRejectedError } from './errors';
@@ -148,6 +148,51 @@ describe('MessageSync', () => {
     const id = (w.sent[0] as { id: string }).id;
     w.sync.onSendError(id, 'forbidden', 'not a member');
     await expect(done).rejects.toBeInstanceOf(SendRejectedError);
+    expect(w.events.at(-1)).toMatchObject({ id, status: 'failed' });
+  });
+
+  it('rate_limited: stays pending, goes out again with the same id after retryAfterSeconds, then is sent', async () => {
+    const w = await world();
+    const done = w.sync.sendText(CONV, 'slow down');
+    await expect.poll(() => w.sent.length).toBe(1);
+    const first = w.sent[0] as Extract<ClientFrame, { type: 'message.send' }>;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], shouldClearNativeTimers: true });
+    try {
+      w.sync.onSendError(first.id, 'rate_limited', 'too many frames', 2);
+      // Far longer than the 200 ms ack timeout: waiting out the limit does not count against it.
+      await vi.advanceTimersByTimeAsync(1_990);
+      expect(w.sent).toHaveLength(1);
+      expect(w.events.map((e) => e.status)).toEqual(['pending']);
+      // Sent again within the jitter the client adds (under 250 ms); the server then acks it at once.
+      for (let waited = 0; waited < 300 && w.sent.length < 2; waited += 10) await vi.advanceTimersByTimeAsync(10);
+      expect(w.sent).toEqual([first, first]);
+    } finally {
+      vi.useRealTimers();
+    }
+    await w.sync.onAck({ id: first.id, conversationId: CONV, seq: 1 });
+    await expect(done).resolves.toMatchObject({ id: first.id, status: 'sent', seq: 1 });
+    expect(w.events.map((e) => e.status)).toEqual(['pending', 'sent']);
+  });
+
+  it('rate_limited again and again: gives up after a few resends and marks the message failed', async () => {
+    const w = await world();
+    const outcome = w.sync.sendText(CONV, 'flood').catch((e: unknown) => e);
+    await expect.poll(() => w.sent.length).toBe(1);
+    const id = (w.sent[0] as { id: string }).id;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], shouldClearNativeTimers: true });
+    try {
+      for (let i = 0; i < 5; i++) {
+        w.sync.onSendError(id, 'rate_limited', 'too many frames');
+        // The server answers each resend at once with another rate_limited (well within the ack timeout).
+        for (let waited = 0; waited < 1_300 && w.sent.length < i + 2; waited += 10) await vi.advanceTimersByTimeAsync(10);
+        expect(w.sent).toHaveLength(i + 2);
+      }
+      w.sync.onSendError(id, 'rate_limited', 'too many frames');
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await outcome).toMatchObject({ name: 'SendRejectedError', code: 'rate_limited' });
+    expect(w.sent).toHaveLength(6);
     expect(w.events.at(-1)).toMatchObject({ id, status: 'failed' });
   });
 

@@ -9,7 +9,7 @@ import type { DecryptedMessage, MessageBody, Session } from './types';
 import { uuidv7 } from './uuidv7';
 
 export interface MessageSyncDeps {
-  session: Session;
+  session: Pick<Session, 'user' | 'deviceId'>;
   api: CipherLinkApi;
   peers: PeerDirectory;
   cipher: MessageCipher;
@@ -27,10 +27,20 @@ interface PendingSend {
   reject: (err: Error) => void;
   /** Start the ack timeout again (the frame was sent again). */
   restartTimer: () => void;
+  /** Hold the ack timeout (the frame waits to be sent again). */
+  stopTimer: () => void;
   /** The frame, once it left on a socket, and when (`Date.now()`); resent after a reconnect until acked. */
   frame?: ClientFrame;
   sentAt?: number;
+  /** How often the server answered `rate_limited` so far, and the timer of the resend it asked us to wait for. */
+  rateLimited: number;
+  resendTimer?: ReturnType<typeof setTimeout>;
 }
+
+/** A send refused as `rate_limited` this many times in a row is given up (shown as failed). */
+const MAX_RATE_LIMITED_RESENDS = 5;
+/** Wait this long before a resend when a `rate_limited` frame does not say how long. */
+const DEFAULT_RETRY_AFTER_SECONDS = 1;
 
 /**
  * Keeps every conversation's messages in order and without duplicates: realtime frames, acks and history pages
@@ -104,10 +114,30 @@ export class MessageSync {
     });
   }
 
-  /** An `error` frame answering one of our sends. */
-  onSendError(ref: string, code: SendRejectedError['code'], message: string): void {
+  /**
+   * An `error` frame answering one of our sends. `rate_limited` is not a failure yet: the message stays pending
+   * and goes out again (same id) after the delay the server asked for, a few times at most.
+   */
+  onSendError(ref: string, code: SendRejectedError['code'], message: string, retryAfterSeconds?: number): void {
     const p = this.pending.get(ref);
-    if (p) p.reject(new SendRejectedError(code, message));
+    if (!p) return;
+    const frame = p.frame;
+    if (code !== 'rate_limited' || !frame || p.rateLimited >= MAX_RATE_LIMITED_RESENDS) {
+      p.reject(new SendRejectedError(code, message));
+      return;
+    }
+    p.rateLimited++;
+    p.stopTimer();
+    clearTimeout(p.resendTimer);
+    // A little jitter so a burst of refused messages does not come back as one burst.
+    const delayMs = (retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS) * 1000 + Math.floor(Math.random() * 250);
+    p.resendTimer = setTimeout(() => {
+      p.resendTimer = undefined;
+      if (this.pending.get(ref) !== p) return;
+      p.sentAt = Date.now();
+      p.restartTimer();
+      this.deps.sendFrame(frame).catch((err: unknown) => p.reject(err as Error));
+    }, delayMs);
   }
 
   /** Encrypt, send, and resolve on the server's ack (see CipherLinkClient.sendText). */
@@ -137,13 +167,14 @@ export class MessageSync {
         recipientPublicKey: fromBase64Url(recipient.publicKey),
         content: { t: 'text', text },
       });
-      // Register before sending: an ack can arrive before `send` resolves.
+      // Register before sending: an ack (or an error frame) can arrive before `send` resolves.
       const acked = this.awaitAck(draft.id);
       const frame: ClientFrame = { type: 'message.send', id: draft.id, conversationId, envelope };
+      const p = this.pending.get(draft.id);
+      if (p) p.frame = frame;
       try {
         await this.deps.sendFrame(frame);
-        const p = this.pending.get(draft.id);
-        if (p) Object.assign(p, { frame, sentAt: Date.now() });
+        if (p && p.sentAt === undefined) p.sentAt = Date.now();
       } catch (err) {
         this.pending.get(draft.id)?.reject(err as Error);
       }
@@ -166,7 +197,8 @@ export class MessageSync {
    */
   resendUnacked(readyAt: number): void {
     for (const p of [...this.pending.values()]) {
-      if (!p.frame || p.sentAt === undefined || p.sentAt >= readyAt) continue;
+      // A frame waiting out a rate limit goes again when its timer fires.
+      if (!p.frame || p.sentAt === undefined || p.sentAt >= readyAt || p.resendTimer) continue;
       const frame = p.frame;
       p.sentAt = Date.now();
       p.restartTimer();
@@ -184,6 +216,8 @@ export class MessageSync {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const done = () => {
         clearTimeout(timer);
+        const p = this.pending.get(id);
+        if (p) clearTimeout(p.resendTimer);
         this.pending.delete(id);
       };
       const restartTimer = () => {
@@ -196,6 +230,8 @@ export class MessageSync {
       restartTimer();
       this.pending.set(id, {
         restartTimer,
+        stopTimer: () => clearTimeout(timer),
+        rateLimited: 0,
         resolve: (m) => (done(), resolve(m)),
         reject: (e) => (done(), reject(e)),
       });

@@ -3,6 +3,7 @@ import {
   BadRequestError,
   NotFoundError,
   parseOrThrow,
+  ForbiddenError,
   UnauthorizedError,
   UnavailableError,
   userOf,
@@ -68,7 +69,8 @@ export async function accountRoutes(app: FastifyInstance, ctx: AuthContext): Pro
     await ctx.limits.perUsername('password', account.username);
     if (!(await verifyPassword(account.passwordHash, body.currentPassword))) {
       log.info({ userId: account.id }, 'password change refused');
-      throw new UnauthorizedError('current password is incorrect');
+      // 403, not 401: the caller is authenticated; a 401 would tell clients to refresh their token and retry.
+      throw new ForbiddenError('current password is incorrect');
     }
     enforcePasswordPolicy(body.newPassword, account.username, 'newPassword');
     const now = new Date();
@@ -92,7 +94,7 @@ export async function accountRoutes(app: FastifyInstance, ctx: AuthContext): Pro
       await ctx.limits.perUsername('account-delete', account.username);
       if (!(await verifyPassword(account.passwordHash, body.password))) {
         log.info({ userId: account.id }, 'account deletion refused');
-        throw new UnauthorizedError('password is incorrect');
+        throw new ForbiddenError('password is incorrect');
       }
       const now = new Date();
       const deleted = await ctx.users.delete({ userId: account.id, now, denyWindowMs }, async (sessionIds) => {

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { Password, PASSWORD_MIN_CHARS } from '@cipherlink/proto';
 import { describeError } from '../lib/errors';
 import { LockIcon } from './LockIcon';
 import { Spinner } from './Spinner';
@@ -6,6 +7,8 @@ import { Spinner } from './Spinner';
 type Action = 'signin' | 'register';
 
 interface Props {
+  /** Why the user is here (signed out by the server or another tab), shown above the form. */
+  notice?: string | null;
   onSignIn(username: string, password: string): Promise<void>;
   onRegister(username: string, password: string): Promise<void>;
 }
@@ -14,7 +17,7 @@ const inputClass =
   'w-full rounded-lg border border-slate-300 bg-white px-3 py-2.5 text-base outline-none transition ' +
   'focus:border-emerald-500 focus:ring-2 focus:ring-emerald-500/30 dark:border-slate-700 dark:bg-slate-900';
 
-export function AuthScreen({ onSignIn, onRegister }: Props) {
+export function AuthScreen({ notice = null, onSignIn, onRegister }: Props) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState<Action | null>(null);
@@ -25,6 +28,14 @@ export function AuthScreen({ onSignIn, onRegister }: Props) {
     if (!username.trim() || !password) {
       setError('Enter a username and a password.');
       return;
+    }
+    if (action === 'register') {
+      // The same rule the server applies (proto Password); the server's own messages are shown too.
+      const rule = Password.safeParse(password);
+      if (!rule.success) {
+        setError(capitalize(rule.error.issues[0]?.message ?? `Use at least ${PASSWORD_MIN_CHARS} characters.`));
+        return;
+      }
     }
     setBusy(action);
     setError(null);
@@ -54,6 +65,16 @@ export function AuthScreen({ onSignIn, onRegister }: Props) {
           </p>
         </div>
 
+        {notice && (
+          <p
+            data-testid="auth-notice"
+            role="status"
+            className="mb-4 rounded-xl border border-amber-500/30 bg-amber-500/10 px-4 py-3 text-sm text-amber-800 dark:text-amber-300"
+          >
+            {notice}
+          </p>
+        )}
+
         <form
           onSubmit={onSubmit}
           noValidate
@@ -80,10 +101,14 @@ export function AuthScreen({ onSignIn, onRegister }: Props) {
               className={inputClass}
               type="password"
               autoComplete="current-password"
+              aria-describedby="auth-password-hint"
               maxLength={256}
               value={password}
               onChange={(e) => setPassword(e.target.value)}
             />
+            <span id="auth-password-hint" data-testid="auth-password-hint" className="mt-1.5 block text-xs text-slate-500 dark:text-slate-400">
+              New accounts need at least {PASSWORD_MIN_CHARS} characters. A few random words make a strong passphrase.
+            </span>
           </label>
 
           {error && (
@@ -124,4 +149,8 @@ export function AuthScreen({ onSignIn, onRegister }: Props) {
       </div>
     </main>
   );
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

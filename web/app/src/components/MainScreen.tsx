@@ -8,6 +8,7 @@ import { peerOf } from '../lib/conversation';
 import { Sidebar } from './Sidebar';
 import { ChatPane } from './ChatPane';
 import { NoConversationSelected } from './NoConversationSelected';
+import { SecurityPanel } from './SecurityPanel';
 
 interface Props {
   session: Session;
@@ -20,6 +21,7 @@ export function MainScreen({ session, onSignOut }: Props) {
   const conversations = useConversations();
   const messages = useMessages();
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [securityOpen, setSecurityOpen] = useState(false);
 
   const peerIds = useMemo(
     () =>
@@ -54,6 +56,7 @@ export function MainScreen({ session, onSignOut }: Props) {
         onSelect={setSelectedId}
         onOpened={onOpened}
         onSignOut={onSignOut}
+        onOpenSecurity={() => setSecurityOpen(true)}
       />
       <section className={`min-w-0 flex-1 flex-col ${selected ? 'flex' : 'hidden md:flex'}`}>
         {selected ? (
@@ -69,6 +72,7 @@ export function MainScreen({ session, onSignOut }: Props) {
           <NoConversationSelected hasConversations={conversations.list.length > 0} />
         )}
       </section>
+      {securityOpen && <SecurityPanel me={me} onClose={() => setSecurityOpen(false)} />}
     </div>
   );
 }

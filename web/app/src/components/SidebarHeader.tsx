@@ -2,8 +2,15 @@ import { useState } from 'react';
 import type { PublicUser } from '@cipherlink/proto';
 import { ConnectionPill } from './ConnectionPill';
 import { Avatar } from './Avatar';
+import { ShieldIcon } from './ShieldIcon';
 
-export function SidebarHeader({ me, onSignOut }: { me: PublicUser; onSignOut(): Promise<void> }) {
+interface Props {
+  me: PublicUser;
+  onSignOut(): Promise<void>;
+  onOpenSecurity(): void;
+}
+
+export function SidebarHeader({ me, onSignOut, onOpenSecurity }: Props) {
   const [signingOut, setSigningOut] = useState(false);
 
   async function signOut() {
@@ -25,6 +32,16 @@ export function SidebarHeader({ me, onSignOut }: { me: PublicUser; onSignOut(): 
         </p>
         <ConnectionPill />
       </div>
+      <button
+        data-testid="sessions-open"
+        type="button"
+        onClick={onOpenSecurity}
+        title="Security: sessions, password, account"
+        className="flex items-center gap-1.5 rounded-lg px-2.5 py-1.5 text-sm text-slate-600 transition hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
+      >
+        <ShieldIcon className="h-4 w-4" />
+        Security
+      </button>
       <button
         data-testid="signout"
         type="button"

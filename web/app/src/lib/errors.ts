@@ -14,7 +14,10 @@ export function describeError(err: unknown, fallback = 'Something went wrong. Pl
     if (err.status === 0) return 'Network error. Check your connection and try again.';
     const issues = validationMessages(err.details);
     if (issues.length > 0) return issues.join('; ');
-    if (err.code === 'rate_limited') return 'Too many attempts. Please wait a moment and try again.';
+    if (err.code === 'rate_limited') {
+      const wait = retryAfterOf(err.details);
+      return wait ? `Too many attempts. Please wait ${waitText(wait)} and try again.` : 'Too many attempts. Please wait a moment and try again.';
+    }
     if (err.status >= 500 || err.code === 'internal' || err.code === 'unavailable') {
       return 'The server is unavailable right now. Please try again.';
     }
@@ -23,6 +26,18 @@ export function describeError(err: unknown, fallback = 'Something went wrong. Pl
   if (err instanceof TypeError) return 'Network error. Check your connection and try again.';
   if (err instanceof Error && err.message) return capitalize(err.message);
   return fallback;
+}
+
+/** The server's `details.retryAfterSeconds` of a 429, when present. */
+function retryAfterOf(details: unknown): number | undefined {
+  const value = (details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.ceil(value) : undefined;
+}
+
+function waitText(seconds: number): string {
+  if (seconds < 60) return seconds === 1 ? '1 second' : `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes === 1 ? 'a minute' : `${minutes} minutes`;
 }
 
 function validationMessages(details: unknown): string[] {

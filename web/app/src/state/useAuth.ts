@@ -1,8 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Session } from '@cipherlink/client';
 import { useClient } from './ClientContext';
+import { signOutNotice } from '../lib/security';
 
-export type AuthState = { status: 'resuming' } | { status: 'signedOut' } | { status: 'signedIn'; session: Session };
+export type AuthState =
+  | { status: 'resuming' }
+  /** `notice`: why the user is looking at the sign-in screen, when they did not just sign out here themselves. */
+  | { status: 'signedOut'; notice: string | null }
+  | { status: 'signedIn'; session: Session };
 
 export interface Auth {
   state: AuthState;
@@ -12,7 +17,10 @@ export interface Auth {
   signOut(): Promise<void>;
 }
 
-/** Session lifecycle: resume once on load (refresh cookie), then follow the SDK's `signedOut` event. */
+/**
+ * Session lifecycle: resume once on load (refresh cookie), then follow the SDK's `signedOut` event, whatever
+ * caused it (this tab, another tab, or the server ending the session).
+ */
 export function useAuth(): Auth {
   const client = useClient();
   const [state, setState] = useState<AuthState>(() =>
@@ -22,15 +30,15 @@ export function useAuth(): Auth {
   const resumeStarted = useRef(false);
 
   useEffect(() => {
-    const unsubscribe = client.on('signedOut', () => setState({ status: 'signedOut' }));
+    const unsubscribe = client.on('signedOut', ({ reason }) => setState({ status: 'signedOut', notice: signOutNotice(reason) }));
     if (!resumeStarted.current && !client.session) {
       resumeStarted.current = true;
       client
         .resume()
-        .then((session) => setState(session ? { status: 'signedIn', session } : { status: 'signedOut' }))
+        .then((session) => setState(session ? { status: 'signedIn', session } : { status: 'signedOut', notice: null }))
         .catch((err: unknown) => {
           console.warn('could not resume the session', err);
-          setState({ status: 'signedOut' });
+          setState({ status: 'signedOut', notice: null });
         });
     }
     return unsubscribe;
@@ -57,7 +65,7 @@ export function useAuth(): Auth {
     try {
       await client.logout();
     } finally {
-      setState({ status: 'signedOut' });
+      setState({ status: 'signedOut', notice: null });
     }
   }, [client]);
 

@@ -65,6 +65,10 @@ export class IndexedDbKeyStore implements KeyStore {
     await this.tx('readwrite', (s) => s.put(rec));
   }
 
+  async forgetDevice(userId: string): Promise<void> {
+    await this.tx('readwrite', (s) => s.delete(userId));
+  }
+
   async clear(): Promise<void> {
     await this.tx('readwrite', (s) => s.clear());
   }

@@ -14,6 +14,8 @@ export interface DeviceKeys {
 export interface KeyStore {
   loadDevice(userId: string): Promise<DeviceKeys | null>;
   saveDevice(userId: string, keys: DeviceKeys): Promise<void>;
+  /** Forget this user's device (their account was deleted: the key can never be used again). */
+  forgetDevice?(userId: string): Promise<void>;
   /** Forget every stored device (for example "remove this browser"). Messages sent to it become unreadable. */
   clear?(): Promise<void>;
 }

@@ -13,6 +13,10 @@ export class MemoryKeyStore implements KeyStore {
     this.devices.set(userId, { ...keys, publicKeyRaw: new Uint8Array(keys.publicKeyRaw) });
   }
 
+  async forgetDevice(userId: string): Promise<void> {
+    this.devices.delete(userId);
+  }
+
   async clear(): Promise<void> {
     this.devices.clear();
   }

@@ -5,9 +5,13 @@ import {
   DevicesResponse,
   HistoryResponse,
   RegisterResponse,
+  RevokedCountResponse,
+  SessionsResponse,
   TokenResponse,
   UserResponse,
+  type ChangePasswordRequest,
   type Conversation,
+  type DeleteAccountRequest,
   type Device,
   type PublicUser,
 } from '@cipherlink/proto';
@@ -33,6 +37,36 @@ export class CipherLinkApi {
   /** Ends the server session (revokes the refresh token and clears the cookie). */
   async logout(): Promise<void> {
     await this.rest.request('POST', paths.logout, { auth: true });
+  }
+
+  /** This user's active sessions (current first) and latest security events (newest first). */
+  async sessions(): Promise<SessionsResponse> {
+    return this.rest.request('GET', paths.sessions, { schema: SessionsResponse });
+  }
+
+  async revokeSession(sessionId: string): Promise<void> {
+    await this.rest.request('DELETE', paths.session(sessionId));
+  }
+
+  /** Ends every session but this one; resolves with how many were ended. */
+  async revokeOtherSessions(): Promise<number> {
+    return (await this.rest.request('POST', paths.revokeOtherSessions, { schema: RevokedCountResponse })).revoked;
+  }
+
+  /** Ends every session, this one included, and clears the refresh cookie. */
+  async logoutAll(): Promise<number> {
+    return (await this.rest.request('POST', paths.logoutAll, { schema: RevokedCountResponse })).revoked;
+  }
+
+  /** The other sessions are ended; this one stays signed in. A wrong current password is a 401, not retried. */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    const body = { currentPassword, newPassword } satisfies ChangePasswordRequest;
+    await this.rest.request('POST', paths.changePassword, { body });
+  }
+
+  /** A wrong password is a 401, not retried. */
+  async deleteAccount(password: string): Promise<void> {
+    await this.rest.request('POST', paths.deleteAccount, { body: { password } satisfies DeleteAccountRequest });
   }
 
   async registerDevice(publicKey: string): Promise<Device> {

@@ -8,6 +8,14 @@ export const paths = {
   login: '/api/auth/login',
   refresh: '/api/auth/refresh',
   logout: '/api/auth/logout',
+  /** GET: this user's sessions and recent security events. */
+  sessions: '/api/auth/sessions',
+  /** DELETE: end one session of this user. */
+  session: (sessionId: string) => `/api/auth/sessions/${seg(sessionId)}`,
+  revokeOtherSessions: '/api/auth/sessions/revoke-others',
+  logoutAll: '/api/auth/logout-all',
+  changePassword: '/api/auth/password',
+  deleteAccount: '/api/auth/account/delete',
   /** PUT: register this device's public key. */
   devices: '/api/directory/devices',
   userDevices: (userId: string) => `/api/directory/users/${seg(userId)}/devices`,

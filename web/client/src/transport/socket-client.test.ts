@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '@cipherlink/proto';
 import type { ConnectionState } from '../types';
-import { NotConnectedError, SocketClient, socketUrlOf } from './socket-client';
+import { NotConnectedError, SocketClient, socketUrlOf, type SocketFatalReason } from './socket-client';
 import type { WebSocketLike } from './websocket-like';
 
 const USER = '0190a6e0-0000-4000-8000-000000000001';
@@ -47,13 +47,13 @@ function harness() {
   const states: ConnectionState[] = [];
   const frames: ServerFrame[] = [];
   const readies: boolean[] = [];
-  const tokenCalls: boolean[] = [];
-  const fatal: string[] = [];
+  const tokenCalls: (string | undefined)[] = [];
+  const fatal: SocketFatalReason[] = [];
   const client = new SocketClient({
     baseUrl: 'https://chat.example/app',
     WebSocket: FakeSocket,
     deviceId: DEVICE,
-    getToken: async (force) => (tokenCalls.push(force), force ? 'fresh-token' : 'token'),
+    getToken: async (refused) => (tokenCalls.push(refused), refused ? 'fresh-token' : 'token'),
     onFrame: (f) => frames.push(f),
     onState: (s) => states.push(s),
     onReady: (_f, reconnect) => readies.push(reconnect),
@@ -125,10 +125,10 @@ describe('SocketClient', () => {
     await tick(5);
     FakeSocket.all[1]!.open();
     expect(FakeSocket.all[1]!.sent[0]).toMatchObject({ token: 'fresh-token' });
-    expect(h.tokenCalls).toEqual([false, true]);
+    expect(h.tokenCalls).toEqual([undefined, 'token']);
     FakeSocket.all[1]!.drop(4001);
     await tick(5);
-    expect(h.fatal).toEqual(['socket authentication refused']);
+    expect(h.fatal).toEqual(['refused']);
     expect(h.client.state).toBe('closed');
     expect(FakeSocket.all).toHaveLength(2);
   });
@@ -142,8 +142,35 @@ describe('SocketClient', () => {
     FakeSocket.all[0]!.receive(ready);
     FakeSocket.all[0]!.drop(4003);
     await tick(5);
-    expect(h.fatal).toEqual(['session revoked']);
+    expect(h.fatal).toEqual(['revoked']);
     expect(FakeSocket.all).toHaveLength(1);
+  });
+
+  it('stops for good when no token can be had any more (refresh refused with 401)', async () => {
+    FakeSocket.all = [];
+    const fatal: SocketFatalReason[] = [];
+    let calls = 0;
+    const client = new SocketClient({
+      baseUrl: 'https://chat.example',
+      WebSocket: FakeSocket,
+      deviceId: DEVICE,
+      getToken: async () => {
+        calls++;
+        throw Object.assign(new Error('invalid refresh token'), { status: 401 });
+      },
+      onFrame: () => undefined,
+      onState: () => undefined,
+      onReady: () => undefined,
+      onFatal: (r) => fatal.push(r),
+      random: () => 0,
+    });
+    current = client;
+    client.start();
+    await tick(20);
+    expect(fatal).toEqual(['expired']);
+    expect(calls).toBe(1);
+    expect(FakeSocket.all).toHaveLength(0);
+    expect(client.state).toBe('closed');
   });
 
   it('send waits for the open socket, and fails fast with NotConnectedError after the timeout', async () => {

@@ -5,6 +5,12 @@ import { WS_OPEN, type WebSocketConstructor, type WebSocketLike } from './websoc
 
 type ReadyFrame = Extract<ServerFrame, { type: 'ready' }>;
 
+/**
+ * Why the socket stopped for good: `revoked` (closed with 4003: the session was ended on the server), `expired`
+ * (no token: the refresh was refused), `refused` (a freshly refreshed token was refused too).
+ */
+export type SocketFatalReason = 'revoked' | 'expired' | 'refused';
+
 /** A send was attempted while the socket was not open and it did not open within the timeout. */
 export class NotConnectedError extends Error {
   override name = 'NotConnectedError';
@@ -15,15 +21,15 @@ export interface SocketClientOptions {
   baseUrl: string;
   WebSocket: WebSocketConstructor;
   deviceId: string;
-  /** A valid access token; `forceRefresh` after the server rejected the last one. */
-  getToken: (forceRefresh: boolean) => Promise<string>;
+  /** A valid access token; `refused` is the one the server just rejected (a refreshed one is wanted). */
+  getToken: (refused?: string) => Promise<string>;
   /** Every validated server frame except `ready`, while open. */
   onFrame: (frame: ServerFrame) => void;
   onState: (state: ConnectionState) => void;
   /** The socket is authenticated; `reconnect` is false only for the first `ready` of this client. */
   onReady: (frame: ReadyFrame, reconnect: boolean) => void;
-  /** The socket gave up for good (session revoked, token refused after a refresh). */
-  onFatal: (reason: string) => void;
+  /** The socket gave up for good: the server ended the session (see SocketFatalReason). */
+  onFatal: (reason: SocketFatalReason) => void;
   backoff?: BackoffOptions;
   random?: () => number;
   /** How long `send` waits for an open socket. Default 10 s. */
@@ -55,7 +61,9 @@ export class SocketClient {
   private stateValue: ConnectionState = 'idle';
   private attempt = 0;
   private everReady = false;
-  private forceRefresh = false;
+  /** The token of the last attempt, and the one the server refused (4001), which the next attempt replaces. */
+  private lastToken: string | undefined;
+  private refusedToken: string | undefined;
   private unauthorizedInARow = 0;
   private stopped = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -126,13 +134,14 @@ export class SocketClient {
     if (this.stopped) return;
     let token: string;
     try {
-      token = await this.opts.getToken(this.forceRefresh);
+      token = await this.opts.getToken(this.refusedToken);
     } catch (err) {
       // No token and no way to get one: the session is over; anything else (network) is retried.
       const status = (err as { status?: number }).status;
-      if (status === 401 || status === 403) return this.fatal('session expired');
+      if (status === 401 || status === 403) return this.fatal('expired');
       return this.scheduleReconnect();
     }
+    this.lastToken = token;
     if (this.stopped) return;
     let ws: WebSocketLike;
     try {
@@ -163,7 +172,7 @@ export class SocketClient {
       const reconnect = this.everReady;
       this.everReady = true;
       this.attempt = 0;
-      this.forceRefresh = false;
+      this.refusedToken = undefined;
       this.unauthorizedInARow = 0;
       this.startPing(ws);
       this.setState('open');
@@ -177,11 +186,11 @@ export class SocketClient {
     if (ws !== this.ws) return;
     this.teardown();
     if (this.stopped) return;
-    if (code === WsCloseCode.sessionRevoked) return this.fatal('session revoked');
+    if (code === WsCloseCode.sessionRevoked) return this.fatal('revoked');
     if (code === WsCloseCode.unauthorized) {
       // First time: the token may just have expired; refresh and retry. Refused again with a fresh token: give up.
-      if (++this.unauthorizedInARow > 1) return this.fatal('socket authentication refused');
-      this.forceRefresh = true;
+      if (++this.unauthorizedInARow > 1) return this.fatal('refused');
+      this.refusedToken = this.lastToken;
     }
     this.scheduleReconnect();
   }
@@ -199,7 +208,7 @@ export class SocketClient {
     this.retryTimer = setTimeout(() => void this.connect(), delay);
   }
 
-  private fatal(reason: string): void {
+  private fatal(reason: SocketFatalReason): void {
     this.stopped = true;
     this.teardown(WsCloseCode.normal, reason);
     this.setState('closed');
