@@ -77,7 +77,7 @@ describe('auth rate limits', () => {
         await auth.post('/api/auth/password', { bearer: accessToken, json: { currentPassword: 'wrong', newPassword: 'another long passphrase' }, headers: from(pwIp) }),
       );
     }
-    expect(changes.slice(0, LIMIT).map((r) => r.status)).toEqual(Array(LIMIT).fill(401));
+    expect(changes.slice(0, LIMIT).map((r) => r.status)).toEqual(Array(LIMIT).fill(403));
     expectLimited(changes[LIMIT]!);
 
     // Signing out always works, from the same exhausted address.
