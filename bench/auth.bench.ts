@@ -97,6 +97,28 @@ async function benchAuth(base: string): Promise<(RunResult & { errors: number })
   return [login, refresh];
 }
 
+/** Sequential logins: a wrong password for an existing user beside an unknown username (no enumeration by timing). */
+async function enumerationTiming(base: string): Promise<{ wrongPasswordMs: { p50: number; p99: number }; unknownUserMs: { p50: number; p99: number } }> {
+  const username = `authbench${Date.now().toString(36)}timing`;
+  await expectOk(await post(`${base}/api/auth/register`, { username, password: PASSWORD }));
+  const wrong: number[] = [];
+  const unknown: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    for (const [name, into] of [[username, wrong], [`${username}nobody${i}`, unknown]] as const) {
+      const t0 = performance.now();
+      const res = await post(`${base}/api/auth/login`, { username: name, password: 'not the password at all' });
+      await res.arrayBuffer();
+      if (res.status !== 401) throw new Error(`expected 401, got ${res.status}`);
+      into.push(performance.now() - t0);
+    }
+  }
+  const round = (n: number) => Number(n.toFixed(1));
+  return {
+    wrongPasswordMs: { p50: round(percentile(wrong, 50)), p99: round(percentile(wrong, 99)) },
+    unknownUserMs: { p50: round(percentile(unknown, 50)), p99: round(percentile(unknown, 99)) },
+  };
+}
+
 async function argon2Cost(): Promise<{ hashMs: { p50: number; p99: number }; verifyMs: { p50: number; p99: number } }> {
   const hashes: number[] = [];
   const verifies: number[] = [];
@@ -137,13 +159,15 @@ async function main() {
     console.log(`argon2id (m=19 MiB, t=2, p=1), ${HASHES} runs in this process: hash p50 ${argon2.hashMs.p50} ms p99 ${argon2.hashMs.p99} ms; verify p50 ${argon2.verifyMs.p50} ms p99 ${argon2.verifyMs.p99} ms`);
     const hello = await benchHello();
     const [login, refresh] = await benchAuth(base);
+    const timing = await enumerationTiming(base);
+    console.log(`login refused, 40 each, sequential: wrong password p50 ${timing.wrongPasswordMs.p50} ms p99 ${timing.wrongPasswordMs.p99} ms; unknown user p50 ${timing.unknownUserMs.p50} ms p99 ${timing.unknownUserMs.p99} ms`);
     const rows = [hello, login!, refresh!];
     console.log('\n| route | requests | req/s | p50 ms | p99 ms | errors |\n| --- | ---: | ---: | ---: | ---: | ---: |');
     for (const r of rows) console.log(`| ${r.name} | ${r.messages} | ${r.perSecond} | ${r.p50ms} | ${r.p99ms} | ${r.errors} |`);
     mkdirSync(join(root, 'bench', 'results'), { recursive: true });
     writeFileSync(
       join(root, 'bench', 'results', 'auth-latest.json'),
-      JSON.stringify({ at: new Date().toISOString(), concurrency: CONCURRENCY, secondsPerRun: SECONDS, argon2, rows }, null, 2),
+      JSON.stringify({ at: new Date().toISOString(), concurrency: CONCURRENCY, secondsPerRun: SECONDS, argon2, enumerationTiming: timing, rows }, null, 2),
     );
   } finally {
     await stop(stack);

@@ -8,7 +8,7 @@ const ARGON2_OPTIONS = { algorithm: 2 as Algorithm, memoryCost: 19_456, timeCost
  * A fixed hash with the same parameters as real ones, verified when the username is unknown so that a login
  * attempt costs the same time whether or not the account exists (no enumeration by timing).
  */
-const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$zBOv1YeT7tQqS9LxYIwuhg$6FO1d8JSv2ziytuAVShMgzeh8gBOH8G0HrAQif9gDSA';
+export const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$zBOv1YeT7tQqS9LxYIwuhg$6FO1d8JSv2ziytuAVShMgzeh8gBOH8G0HrAQif9gDSA';
 
 /** Hash a new password with argon2id (OWASP parameters). */
 export function hashPassword(password: string): Promise<string> {
