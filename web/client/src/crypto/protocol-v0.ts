@@ -48,6 +48,7 @@ export class ProtocolV0 implements MessageCipher {
   }
 
   peerDeviceOf(envelope: Envelope): string {
+    if (envelope.v !== 0) throw new DecryptionError(`unsupported protocol version ${String(envelope.v)}`);
     const sender = envelope.senderDeviceId.toLowerCase();
     const recipient = envelope.recipientDeviceId.toLowerCase();
     if (sender === this.deviceId) return recipient;

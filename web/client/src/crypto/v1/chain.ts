@@ -7,7 +7,8 @@
  * A sender keeps one chain per sender key and uses each index once; receivers hold a copy of the chain at some
  * index and can move it forward but never back. Because HMAC is one-way, a chain key at index i reveals nothing
  * about the message keys before i: a device that deletes used keys keeps earlier messages safe (forward secrecy
- * within the chain). Message keys are 32-byte seeds; the protocol layer expands each with HKDF into an AES key.
+ * within the chain). Each 32-byte message key is used as the AES-256-GCM key of exactly one message, imported
+ * as is (no per-message KDF; see outbound-sender-key.ts and docs/protocol-v1.md for why that is sound).
  *
  * This file holds the pure steps and the sending side; `receiving-chain.ts` adds out-of-order delivery.
  */

@@ -1,6 +1,7 @@
 /**
- * Protocol v1 primitives (GitHub issue 4, first part): Web Crypto only, no DOM, no network, no protocol logic.
- * Not wired into the SDK yet; the v1 MessageCipher will be built on these.
+ * Protocol v1 (GitHub issue 4): the primitives and, on top of them, the protocol layer (device certificates,
+ * sender-key messages, distribution, rotation, safety numbers, key backup). Web Crypto only, no DOM, no network.
+ * Not wired into the SDK yet; docs/protocol-v1.md is the specification.
  */
 export { hkdfSha256, HKDF_SHA256_MAX_BYTES, type HkdfParams } from './hkdf';
 export {
@@ -41,15 +42,119 @@ export {
   type ChainState,
   type IndexedMessageKey,
 } from './chain';
-export { ReceivingChain, type PendingMessageKey } from './receiving-chain';
+export { ReceivingChain, type PendingMessageKey, type ReceivingChainState } from './receiving-chain';
 export { MAX_SKIPPED_MESSAGE_KEYS } from './skipped-message-keys';
 export { randomBytes, setTestRandomSource, queuedTestBytes, type TestRandomSource } from './random';
 export {
   AeadAuthenticationError,
   ChainStateConflictError,
   CryptoParameterError,
+  InvalidDeviceCertificateError,
+  InvalidKeyBackupError,
+  InvalidPayloadError,
   InvalidPublicKeyError,
+  InvalidRecoveryKeyError,
+  InvalidSenderKeyDistributionError,
   MessageKeyUnavailableError,
+  MessageRejectedError,
   TestOnlyError,
+  WrongBackupKeyError,
+  type MessageRejectionCode,
 } from './errors';
+
+// ---- Protocol layer ----
+export { LABELS } from './labels';
+export {
+  DEVICE_CERTIFICATE_VERSION,
+  deviceCertificateBytes,
+  deviceCertificateFromJson,
+  deviceCertificateToJson,
+  signDeviceCertificate,
+  verifyDeviceCertificate,
+  type DeviceCertificate,
+  type DeviceCertificateFields,
+  type DeviceCertificateJson,
+  type ExpectedDevice,
+  type VerifiedDevice,
+} from './device-certificate';
+export {
+  createLocalDevice,
+  exportIdentityKeyForBackup,
+  generateIdentityKeyPair,
+  importIdentityKeyFromBackup,
+  type IdentityKeyExport,
+  type LocalDevice,
+} from './identity';
+export {
+  decodePaddedPayload,
+  decodePayload,
+  encodePaddedPayload,
+  encodePayload,
+  MAX_PAYLOAD_BYTES,
+  type DeletePayload,
+  type EditPayload,
+  type MessagePayload,
+  type ReactionPayload,
+  type ReplyReference,
+  type TextPayload,
+} from './payload';
+export { isBucketLength, MAX_PADDED_BYTES, padPlaintext, paddedLength, unpadPlaintext } from './padding';
+export {
+  ENVELOPE_VERSION,
+  messageHeaderBytes,
+  messageSignedBytes,
+  parseEnvelopeV1,
+  toEnvelopeV1,
+  type EnvelopeRouting,
+  type EnvelopeV1,
+  type MessageHeader,
+  type ParsedEnvelopeV1,
+} from './envelope';
+export { checkSenderKeyShare, type SenderKeyId, type SenderKeyShare } from './sender-key';
+export { OutboundSenderKey, type NewOutboundSenderKey, type OutboundSenderKeyRecord } from './outbound-sender-key';
+export {
+  InboundSenderKey,
+  type DecryptedMessageV1,
+  type InboundSenderKeyOptions,
+  type InboundSenderKeyRecord,
+  type RoutedMessage,
+} from './inbound-sender-key';
+export { SenderKeyRing } from './sender-key-ring';
+export {
+  DISTRIBUTION_BYTES,
+  openSenderKeyDistribution,
+  peekSenderKeyDistribution,
+  sealSenderKeyDistribution,
+  type DistributionParty,
+  type DistributionRouting,
+} from './distribution';
+export {
+  MAX_EPOCH_AGE_MS,
+  MAX_MESSAGES_PER_EPOCH,
+  rotationDecision,
+  type MemberDevices,
+  type RotationDecision,
+  type RotationReason,
+  type SenderKeyUsage,
+} from './rotation';
+export {
+  compareScannedSafetyNumber,
+  computeSafetyNumber,
+  safetyNumberDigitsMatch,
+  SAFETY_NUMBER_ITERATIONS,
+  type SafetyNumber,
+  type SafetyNumberParty,
+  type ScanResult,
+} from './safety-number';
+export { formatRecoveryKey, generateRecoveryKey, parseRecoveryKey, RECOVERY_KEY_BYTES, type RecoveryKey } from './recovery-key';
+export {
+  createKeyBackup,
+  KEY_BACKUP_VERSION,
+  MIN_BACKUP_PASSPHRASE_CHARS,
+  openKeyBackup,
+  type KeyBackupBlob,
+  type KeyBackupContents,
+  type KeyBackupProtection,
+  type KeyBackupSecret,
+} from './key-backup';
 export type { Bytes } from './webcrypto';

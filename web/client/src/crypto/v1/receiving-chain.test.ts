@@ -113,4 +113,18 @@ describe('ReceivingChain', () => {
     a.commit();
     expect(() => b.commit()).toThrow(MessageKeyUnavailableError);
   });
+
+  it('exportState/restore keeps the position and the skipped keys; restore refuses keys at or beyond the chain', async () => {
+    const { keys, receiver } = setup(8);
+    await consume(receiver, 5);
+    const state = structuredClone(receiver.exportState());
+    expect(state.index).toBe(6);
+    expect(state.skipped.map((k) => k.index)).toEqual([0, 1, 2, 3, 4]);
+    const resumed = ReceivingChain.restore(state);
+    for (const i of [4, 0]) expect(await consume(resumed, i)).toBe(keys[i]);
+    expect(await reason(resumed.messageKeyFor(5))).toBe('already-used-or-evicted');
+    expect(await consume(resumed, 7)).toBe(keys[7]);
+    expect(() => ReceivingChain.restore({ ...state, skipped: [{ index: 6, messageKey: new Uint8Array(32) }] })).toThrow(MessageKeyUnavailableError);
+    expect(() => ReceivingChain.restore({ ...state, skipped: [{ index: 1, messageKey: new Uint8Array(31) }] })).toThrow(/32 bytes/);
+  });
 });

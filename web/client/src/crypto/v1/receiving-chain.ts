@@ -15,14 +15,20 @@
  * should check the sender's signature over the message before asking for its key: then only the real sender,
  * not anyone who can put a frame on the wire, can make a receiver compute long jumps.
  */
-import { advanceChain, chainState, MAX_CHAIN_INDEX, stepChain, type ChainState, type IndexedMessageKey } from './chain';
+import { advanceChain, CHAIN_KEY_BYTES, chainState, MAX_CHAIN_INDEX, stepChain, type ChainState, type IndexedMessageKey } from './chain';
 import { ChainStateConflictError, MessageKeyUnavailableError } from './errors';
 import { MAX_SKIPPED_MESSAGE_KEYS, SkippedMessageKeys } from './skipped-message-keys';
+import { ownBytesOfLength } from './webcrypto';
 
 /** A message key that is not yet consumed. Accept the message only after `commit()` returned. */
 export interface PendingMessageKey extends IndexedMessageKey {
   /** Consume the key. Throws MessageKeyUnavailableError (already used) or ChainStateConflictError. */
   commit(): void;
+}
+
+/** What to store to resume a receiving chain: its position and the skipped keys it holds, oldest first. */
+export interface ReceivingChainState extends ChainState {
+  readonly skipped: readonly IndexedMessageKey[];
 }
 
 export class ReceivingChain {
@@ -33,6 +39,24 @@ export class ReceivingChain {
   constructor(start: ChainState, skippedCapacity: number = MAX_SKIPPED_MESSAGE_KEYS) {
     this.state = chainState(start.index, start.chainKey);
     this.skipped = new SkippedMessageKeys(skippedCapacity);
+  }
+
+  /**
+   * Resume from stored state. Skipped keys must lie below the chain index (they are the indices passed over);
+   * anything else is refused, so a stored state cannot smuggle in a key for an index the chain has not reached.
+   */
+  static restore(state: ReceivingChainState, skippedCapacity: number = MAX_SKIPPED_MESSAGE_KEYS): ReceivingChain {
+    const chain = new ReceivingChain(state, skippedCapacity);
+    for (const s of state.skipped) {
+      if (!Number.isSafeInteger(s.index) || s.index < 0 || s.index >= chain.state.index) throw new MessageKeyUnavailableError(s.index, 'index-out-of-range');
+      chain.skipped.put(s.index, ownBytesOfLength(s.messageKey, CHAIN_KEY_BYTES, 'skipped message key'));
+    }
+    return chain;
+  }
+
+  /** A copy of the state to store (position and skipped keys); `restore` takes it back. */
+  exportState(): ReceivingChainState {
+    return { index: this.state.index, chainKey: new Uint8Array(this.state.chainKey), skipped: this.skipped.entries() };
   }
 
   /** The lowest index that has never been reached; smaller indices are only in the skipped-key cache, if at all. */

@@ -36,6 +36,11 @@ export class SkippedMessageKeys {
     }
   }
 
+  /** Copies of every held key, oldest first (for storage; `put` them back in this order to restore). */
+  entries(): { index: number; messageKey: Bytes }[] {
+    return [...this.keys].map(([index, messageKey]) => ({ index, messageKey: new Uint8Array(messageKey) }));
+  }
+
   /** Remove and return the key of `index` (undefined if absent: used already, evicted or never skipped). */
   take(index: number): Bytes | undefined {
     const key = this.keys.get(index);

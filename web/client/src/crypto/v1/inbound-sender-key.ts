@@ -1,0 +1,179 @@
+/**
+ * The receiving side of a sender key: decrypts one sending device's messages in one conversation and epoch.
+ *
+ * Order of checks (docs/protocol-v1.md, "Message decryption"), each refusal a MessageRejectedError:
+ *
+ * 1. the envelope parses strictly ('malformed');
+ * 2. its conversation, sender device and message id equal what the server routed, and the routed sender user is
+ *    this key's user ('routing-mismatch'); its conversation, epoch and sender device are this key's
+ *    ('wrong-sender-key');
+ * 3. the message id was not accepted before ('replay');
+ * 4. the signature over header || IV || ciphertext verifies under the sender key's signing key ('bad-signature').
+ *    Only now is the chain touched, so nobody but the sender can make us compute a long jump;
+ * 5. the message key of the chain index is computed, not yet consumed ('replay' / 'key-unavailable');
+ * 6. AES-GCM decrypts with the header as additional data ('decryption-failed');
+ * 7. the key is consumed (commit) and the message id recorded; then the padding and payload are checked
+ *    ('bad-payload': authentic but invalid, so it is consumed too).
+ *
+ * Steps 5 to 7 run one message at a time per sender key; signature checks run concurrently.
+ */
+import { decryptAesGcm, importAesGcmKey } from './aead';
+import { canonicalUuid } from './bytes';
+import { chainState } from './chain';
+import { verifyEcdsaP256 } from './ecdsa';
+import { messageHeaderBytes, messageSignedBytes, parseEnvelopeV1, type MessageHeader } from './envelope';
+import { AeadAuthenticationError, CryptoParameterError, InvalidPayloadError, MessageKeyUnavailableError, MessageRejectedError } from './errors';
+import { decodePaddedPayload, type MessagePayload } from './payload';
+import { importP256PublicKey } from './public-key';
+import { ReceivingChain, type ReceivingChainState } from './receiving-chain';
+import { SeenMessages } from './seen-messages';
+import { checkSenderKeyShare, type SenderKeyId, type SenderKeyShare } from './sender-key';
+import type { Bytes } from './webcrypto';
+
+/** The routing fields the server delivered the envelope with (the StoredMessage's fields). */
+export interface RoutedMessage {
+  conversationId: string;
+  messageId: string;
+  senderUserId: string;
+  senderDeviceId: string;
+}
+
+export interface DecryptedMessageV1 {
+  header: MessageHeader;
+  senderUserId: string;
+  payload: MessagePayload;
+}
+
+export interface InboundSenderKeyOptions {
+  /** Skipped message keys kept for late messages (default MAX_SKIPPED_MESSAGE_KEYS). */
+  skippedCapacity?: number;
+  /** Accepted message ids remembered for replay detection (default MAX_SEEN_MESSAGES). */
+  seenCapacity?: number;
+}
+
+/** What to store to resume an inbound sender key (copy of its chain position, skipped keys and replay memory). */
+export interface InboundSenderKeyRecord extends SenderKeyId {
+  senderUserId: string;
+  signingPublicKey: Bytes;
+  chain: ReceivingChainState;
+  /** [message id, chain index] of accepted messages, oldest first. */
+  seen: [string, number][];
+}
+
+export class InboundSenderKey implements SenderKeyId {
+  readonly conversationId: string;
+  readonly epoch: number;
+  readonly senderDeviceId: string;
+  readonly senderUserId: string;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    ids: SenderKeyId & { senderUserId: string },
+    private readonly signingPublicKey: CryptoKey,
+    private readonly signingPublicKeyRaw: Bytes,
+    private readonly chain: ReceivingChain,
+    private readonly seen: SeenMessages,
+  ) {
+    this.conversationId = ids.conversationId;
+    this.epoch = ids.epoch;
+    this.senderDeviceId = ids.senderDeviceId;
+    this.senderUserId = ids.senderUserId;
+  }
+
+  /** Start reading from a share (opened from a distribution or a backup, or this device's own outbound key). */
+  static async fromShare(share: SenderKeyShare, options: InboundSenderKeyOptions = {}): Promise<InboundSenderKey> {
+    const c = checkSenderKeyShare(share);
+    const chain = new ReceivingChain(chainState(c.chainIndex, c.chainKey), options.skippedCapacity);
+    return new InboundSenderKey(c, await importP256PublicKey(c.signingPublicKey, 'ECDSA'), c.signingPublicKey, chain, new SeenMessages(options.seenCapacity));
+  }
+
+  /** Resume from `record()` output; the record is checked like a share (ids, sizes, signing point, skipped indices). */
+  static async restore(record: InboundSenderKeyRecord, options: InboundSenderKeyOptions = {}): Promise<InboundSenderKey> {
+    const c = checkSenderKeyShare({ ...record, chainIndex: record.chain.index, chainKey: record.chain.chainKey });
+    const chain = ReceivingChain.restore({ ...record.chain, index: c.chainIndex, chainKey: c.chainKey }, options.skippedCapacity);
+    const seen = new SeenMessages(options.seenCapacity);
+    for (const [messageId, index] of record.seen) {
+      if (!Number.isSafeInteger(index) || index < 0 || index >= chain.index) throw new CryptoParameterError('a seen message lies beyond the chain');
+      seen.add(canonicalUuid(messageId, 'seen message id'), index);
+    }
+    return new InboundSenderKey(c, await importP256PublicKey(c.signingPublicKey, 'ECDSA'), c.signingPublicKey, chain, seen);
+  }
+
+  /** The state to store. Consistent at any time (every change happens in one synchronous step after a decryption). */
+  record(): InboundSenderKeyRecord {
+    return {
+      conversationId: this.conversationId,
+      epoch: this.epoch,
+      senderDeviceId: this.senderDeviceId,
+      senderUserId: this.senderUserId,
+      signingPublicKey: new Uint8Array(this.signingPublicKeyRaw),
+      chain: this.chain.exportState(),
+      seen: this.seen.entries(),
+    };
+  }
+
+  /** The lowest chain index never reached (indices below it are readable only if their key was skipped and kept). */
+  get chainIndex(): number {
+    return this.chain.index;
+  }
+
+  /** Authenticate and decrypt one envelope; see the module comment for the order of checks. */
+  async decrypt(envelope: unknown, routed: RoutedMessage): Promise<DecryptedMessageV1> {
+    const { header, iv, ciphertext, signature } = parseEnvelopeV1(envelope, { conversationId: routed.conversationId, messageId: routed.messageId });
+    if (
+      header.conversationId !== lower(routed.conversationId) ||
+      header.senderDeviceId !== lower(routed.senderDeviceId) ||
+      header.messageId !== lower(routed.messageId) ||
+      this.senderUserId !== lower(routed.senderUserId)
+    ) {
+      throw new MessageRejectedError('routing-mismatch', 'the envelope does not match the message it was delivered as');
+    }
+    if (header.conversationId !== this.conversationId || header.epoch !== this.epoch || header.senderDeviceId !== this.senderDeviceId) {
+      throw new MessageRejectedError('wrong-sender-key', 'the envelope belongs to another sender key');
+    }
+    if (this.seen.hasId(header.messageId)) throw new MessageRejectedError('replay', 'this message id was already accepted');
+    const headerBytes = messageHeaderBytes(header);
+    if (!(await verifyEcdsaP256(this.signingPublicKey, messageSignedBytes(headerBytes, iv, ciphertext), signature))) {
+      throw new MessageRejectedError('bad-signature', 'the sender signature does not verify');
+    }
+    const run = this.tail.then(() => this.openAuthenticated(header, headerBytes, iv, ciphertext));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async openAuthenticated(header: MessageHeader, headerBytes: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Promise<DecryptedMessageV1> {
+    if (this.seen.hasId(header.messageId)) throw new MessageRejectedError('replay', 'this message id was already accepted');
+    let pending;
+    try {
+      pending = await this.chain.messageKeyFor(header.chainIndex);
+    } catch (err) {
+      if (!(err instanceof MessageKeyUnavailableError)) throw err;
+      if (this.seen.hasIndex(header.chainIndex)) throw new MessageRejectedError('replay', 'this chain index was already used', { cause: err });
+      throw new MessageRejectedError('key-unavailable', `the message key is unavailable (${err.reason})`, { cause: err });
+    }
+    let padded: Uint8Array;
+    try {
+      const key = await importAesGcmKey(pending.messageKey);
+      padded = await decryptAesGcm(key, { iv, additionalData: headerBytes, ciphertext });
+    } catch (err) {
+      if (err instanceof AeadAuthenticationError) throw new MessageRejectedError('decryption-failed', 'the ciphertext does not authenticate', { cause: err });
+      throw err;
+    }
+    pending.commit();
+    this.seen.add(header.messageId, header.chainIndex);
+    try {
+      return { header, senderUserId: this.senderUserId, payload: decodePaddedPayload(padded) };
+    } catch (err) {
+      if (err instanceof InvalidPayloadError) throw new MessageRejectedError('bad-payload', err.message, { cause: err });
+      throw err;
+    }
+  }
+}
+
+function lower(id: string): string {
+  try {
+    return canonicalUuid(id, 'routed id');
+  } catch (err) {
+    throw new MessageRejectedError('routing-mismatch', 'a routed id is not a UUID', { cause: err });
+  }
+}
