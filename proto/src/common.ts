@@ -14,6 +14,18 @@ export const Base64Url = z.string().regex(/^[A-Za-z0-9_-]*$/, 'must be unpadded 
 export const base64UrlOfBytes = (bytes: number) =>
   Base64Url.length(Math.ceil((bytes * 4) / 3), `must encode exactly ${bytes} bytes`);
 
+/** Characters of unpadded base64url that encode `bytes` bytes. */
+export const base64UrlChars = (bytes: number) => Math.ceil((bytes * 4) / 3);
+
+/**
+ * Base64url of `minBytes..maxBytes` bytes. A length of 4k+1 characters encodes no whole number of bytes and is
+ * refused, so every accepted string decodes.
+ */
+export const base64UrlOfAtMostBytes = (maxBytes: number, minBytes = 1) =>
+  Base64Url.min(base64UrlChars(minBytes), `must encode at least ${minBytes} bytes`)
+    .max(base64UrlChars(maxBytes), `must encode at most ${maxBytes} bytes`)
+    .refine((s) => s.length % 4 !== 1, 'is not a whole number of bytes');
+
 /**
  * Usernames: 3-32 characters, lowercase letters, digits, `_`, `.` and `-`, starting with a letter or digit.
  * Uniqueness is case-insensitive; the canonical form is lowercase.
@@ -77,6 +89,9 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   unavailable: 503,
   internal: 500,
 };
+
+/** A sender key's epoch (protocol v1): u32 on the wire, numbered per sending device and conversation. */
+export const Epoch = z.number().int().min(0).max(0xffff_ffff);
 
 /** ISO-8601 timestamp string. */
 export const Timestamp = z.iso.datetime({ offset: true });

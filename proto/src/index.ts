@@ -2,6 +2,7 @@ export * from './common';
 export * from './subjects';
 export * from './auth';
 export * from './directory';
+export * from './keys';
 export * from './messages';
 export * from './presence';
 export * from './ws';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ErrorCode, Uuid } from './common';
+import { Epoch, ErrorCode, Uuid } from './common';
+import { KeyPackageUploads, MAX_KEY_PACKAGES_PER_FRAME } from './keys';
 import { Jwks } from './auth';
 import { PresenceState } from './presence';
 import { subjects } from './subjects';
@@ -42,6 +43,29 @@ export const rpc = {
     subjects.rpc.directoryDeviceCheck,
     z.object({ userId: Uuid, deviceId: Uuid }).strict(),
     z.object({ valid: z.boolean() }),
+  ),
+  directoryMemberDevices: endpoint(
+    subjects.rpc.directoryMemberDevices,
+    z.object({ conversationId: Uuid, userId: Uuid, deviceIds: z.array(Uuid).max(MAX_KEY_PACKAGES_PER_FRAME) }).strict(),
+    z.object({
+      /** Whether `userId` is a current member. */
+      member: z.boolean(),
+      /** The requested devices that are certified (v1) devices of current members, with their users. */
+      devices: z.array(z.object({ deviceId: Uuid, userId: Uuid })),
+    }),
+  ),
+  messageStoreKeyPackages: endpoint(
+    subjects.rpc.messageStoreKeyPackages,
+    z
+      .object({
+        conversationId: Uuid,
+        epoch: Epoch,
+        senderUserId: Uuid,
+        senderDeviceId: Uuid,
+        packages: KeyPackageUploads,
+      })
+      .strict(),
+    z.object({ stored: z.array(z.object({ recipientDeviceId: Uuid, seq: z.number().int().positive() })) }),
   ),
   presenceQuery: endpoint(
     subjects.rpc.presenceQuery,

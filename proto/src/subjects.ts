@@ -31,6 +31,10 @@ export const subjects = {
     presenceDisconnect: 'cl.rpc.presence.v1.disconnect',
     /** directory: does this device belong to this user? */
     directoryDeviceCheck: 'cl.rpc.directory.v1.device-check',
+    /** directory: is a user a member, and which of some devices belong to current members (key distribution)? */
+    directoryMemberDevices: 'cl.rpc.directory.v1.member-devices',
+    /** message-store: store sender-key distribution packages, one per recipient device. */
+    messageStoreKeyPackages: 'cl.rpc.message.v1.store-key-packages',
   },
   cmd: {
     /** gateway -> message-store (JetStream): store this ciphertext. */
@@ -52,6 +56,20 @@ export const subjects = {
     /** directory (JetStream): a user joined a conversation (DM creation adds both). */
     memberAdded: (conversationId: string) => `cl.evt.directory.v1.member-added.${id(conversationId)}`,
     memberAddedAll: 'cl.evt.directory.v1.member-added.*',
+    /** directory (JetStream): a user left or was removed from a conversation. */
+    memberRemoved: (conversationId: string) => `cl.evt.directory.v1.member-removed.${id(conversationId)}`,
+    memberRemovedAll: 'cl.evt.directory.v1.member-removed.*',
+    /** directory (JetStream): a user's device set changed (a device registered or removed). */
+    devicesChanged: (userId: string) => `cl.evt.directory.v1.devices-changed.${id(userId)}`,
+    devicesChangedAll: 'cl.evt.directory.v1.devices-changed.*',
+    /** directory (JetStream): a user's identity key was set or replaced. */
+    identityKeyChanged: (userId: string) => `cl.evt.directory.v1.identity-key-changed.${id(userId)}`,
+    identityKeyChangedAll: 'cl.evt.directory.v1.identity-key-changed.*',
+    /** message-store (core, not in a stream): a key package was stored for this device; delivered live. */
+    keyPackageStored: (deviceId: string) => `cl.evt.keys.v1.package-stored.${id(deviceId)}`,
+    /** gateway (core, fan-out, not in a stream): a device asks its user's other devices for sender keys. */
+    keysRequested: (userId: string) => `cl.evt.keys.v1.requested.${id(userId)}`,
+    keysRequestedAll: 'cl.evt.keys.v1.requested.*',
     /** directory (core): a device registered its public key. */
     deviceRegistered: (userId: string) => `cl.evt.directory.v1.device-registered.${id(userId)}`,
     /** presence (core): a user went online or offline. */
@@ -64,8 +82,21 @@ export const subjects = {
 export const streams = {
   /** Commands to store messages; work queue consumed by message-store. */
   messageCommands: { name: 'CL_MESSAGE_CMD', subjects: ['cl.cmd.message.v1.>'] },
-  /** Durable events: accounts, membership, stored messages. */
-  events: { name: 'CL_EVENTS', subjects: ['cl.evt.auth.v1.>', 'cl.evt.directory.v1.member-added.>', 'cl.evt.message.v1.>'] },
+  /**
+   * Durable events: accounts, membership, device and identity keys, stored messages. Core-only subjects (presence,
+   * session revocation, key packages and key requests, device-registered) are deliberately not covered.
+   */
+  events: {
+    name: 'CL_EVENTS',
+    subjects: [
+      'cl.evt.auth.v1.>',
+      'cl.evt.directory.v1.member-added.>',
+      'cl.evt.directory.v1.member-removed.>',
+      'cl.evt.directory.v1.devices-changed.>',
+      'cl.evt.directory.v1.identity-key-changed.>',
+      'cl.evt.message.v1.>',
+    ],
+  },
 } as const;
 
 /** Durable consumer names. */

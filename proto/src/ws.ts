@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { ErrorCode, Uuid, UuidV7 } from './common';
+import { Epoch, ErrorCode, Uuid, UuidV7 } from './common';
+import { DeviceChange } from './events';
+import { KeyPackage, KeyPackageUploads, MAX_KEY_REQUEST_CONVERSATIONS } from './keys';
 import { Envelope, StoredMessage } from './messages';
 import { PresenceState } from './presence';
 
@@ -19,6 +21,8 @@ export const WsCloseCode = {
   unauthorized: 4001,
   authTimeout: 4002,
   sessionRevoked: 4003,
+  /** The socket's device was removed from the account (or its certificate replaced); it must register again. */
+  deviceRemoved: 4004,
 } as const;
 
 // ---- client -> server ----
@@ -33,11 +37,39 @@ export const WatchPresenceFrame = z
   .strict();
 export const PingFrame = z.object({ type: z.literal('ping') }).strict();
 
-export const ClientFrame = z.discriminatedUnion('type', [AuthFrame, SendMessageFrame, WatchPresenceFrame, PingFrame]);
+/**
+ * Upload sender-key distributions for one conversation and epoch, one package per recipient device (protocol v1).
+ * The sender must be a member; a package whose recipient is not a certified device of a current member is refused
+ * (listed in the `keys.distributed` answer), the others are stored and delivered. Recipients are distinct.
+ */
+export const KeysDistributeFrame = z
+  .object({
+    type: z.literal('keys.distribute'),
+    id: Uuid,
+    conversationId: Uuid,
+    epoch: Epoch,
+    packages: KeyPackageUploads,
+  })
+  .strict();
+/** Ask this user's other online devices to distribute their sender keys of these conversations to this device. */
+export const KeysRequestFrame = z
+  .object({ type: z.literal('keys.request'), id: Uuid, conversationIds: z.array(Uuid).min(1).max(MAX_KEY_REQUEST_CONVERSATIONS) })
+  .strict();
+
+export const ClientFrame = z.discriminatedUnion('type', [
+  AuthFrame,
+  SendMessageFrame,
+  WatchPresenceFrame,
+  PingFrame,
+  KeysDistributeFrame,
+  KeysRequestFrame,
+]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type AuthFrame = z.infer<typeof AuthFrame>;
 export type SendMessageFrame = z.infer<typeof SendMessageFrame>;
 export type WatchPresenceFrame = z.infer<typeof WatchPresenceFrame>;
+export type KeysDistributeFrame = z.infer<typeof KeysDistributeFrame>;
+export type KeysRequestFrame = z.infer<typeof KeysRequestFrame>;
 
 // ---- server -> client ----
 
@@ -59,6 +91,45 @@ export const ErrorFrame = z.object({
 });
 export const PongFrame = z.object({ type: z.literal('pong') });
 
+/**
+ * A member joined or left a conversation (sent to every member socket, and to the removed user's sockets, which get
+ * nothing of the conversation afterwards). `version` is the membership version after the change: clients start a
+ * new sender-key epoch when it grows.
+ */
+export const ConversationMembershipFrame = z.object({
+  type: z.literal('conversation.membership'),
+  conversationId: Uuid,
+  version: z.number().int().positive(),
+  change: z.enum(['added', 'removed']),
+  userId: Uuid,
+});
+/** The answer to `keys.distribute` (`id` is the frame's): stored packages with their seqs, and refused recipients. */
+export const KeysDistributedFrame = z.object({
+  type: z.literal('keys.distributed'),
+  id: Uuid,
+  conversationId: Uuid,
+  epoch: Epoch,
+  stored: z.array(z.object({ recipientDeviceId: Uuid, seq: z.number().int().positive() })),
+  /** Recipient devices that are not certified devices of current members: nothing was stored for them. */
+  refused: z.array(Uuid),
+});
+/** A sender-key distribution for this socket's device (fetch missed ones with GET /api/messages/key-packages). */
+export const KeyPackageFrame = z.object({ type: z.literal('keys.package'), package: KeyPackage });
+/** Another device of this user asks for sender keys of these conversations (answer with `keys.distribute`). */
+export const KeysRequestedFrame = z.object({
+  type: z.literal('keys.requested'),
+  requesterDeviceId: Uuid,
+  conversationIds: z.array(Uuid).min(1).max(MAX_KEY_REQUEST_CONVERSATIONS),
+});
+/** A device of this user or of a contact was added or removed: fetch their keys again, rotate sender keys. */
+export const DevicesChangedFrame = z.object({ type: z.literal('user.devices-changed'), userId: Uuid, change: DeviceChange, deviceId: Uuid });
+/** The identity key of this user or of a contact was set or replaced (version > 1: "safety number changed"). */
+export const IdentityKeyChangedFrame = z.object({
+  type: z.literal('user.identity-changed'),
+  userId: Uuid,
+  identityKeyVersion: z.number().int().positive(),
+});
+
 export const ServerFrame = z.discriminatedUnion('type', [
   ReadyFrame,
   MessageAckFrame,
@@ -67,6 +138,12 @@ export const ServerFrame = z.discriminatedUnion('type', [
   ConversationAddedFrame,
   ErrorFrame,
   PongFrame,
+  ConversationMembershipFrame,
+  KeysDistributedFrame,
+  KeyPackageFrame,
+  KeysRequestedFrame,
+  DevicesChangedFrame,
+  IdentityKeyChangedFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ErrorFrame = z.infer<typeof ErrorFrame>;

@@ -5,7 +5,7 @@ import { AppError, callRpc, connectNats, createPgPool, type Nats, type PgPool, t
 import { rpc, subjects } from '@cipherlink/proto';
 import { createDirectoryService } from '../src';
 import { createDirectoryStore, type DirectoryStore } from '../src/store/directory-store';
-import { config, fakePublicKey, logger, uniqueUsername } from './support';
+import { certifiedDevice, config, fakePublicKey, logger, p256Pair, uniqueUsername } from './support';
 
 let service: Service;
 let nats: Nats;
@@ -62,6 +62,32 @@ describe('directory RPC endpoints', () => {
     await expect(callRpc(nats, rpc.directoryDeviceCheck, { userId: owner.id, deviceId: device.id })).resolves.toEqual({ valid: true });
     await expect(callRpc(nats, rpc.directoryDeviceCheck, { userId: other.id, deviceId: device.id })).resolves.toEqual({ valid: false });
     await expect(callRpc(nats, rpc.directoryDeviceCheck, { userId: owner.id, deviceId: randomUUID() })).resolves.toEqual({ valid: false });
+  });
+
+  it('member-devices tells membership and which devices are certified devices of current members', async () => {
+    const [me, peer, stranger] = [await newUser(), await newUser(), await newUser()];
+    const certified = async (user: { id: string }) => {
+      const identity = p256Pair();
+      await store.identities.set(user.id, identity.publicKey);
+      const body = certifiedDevice(user.id, identity);
+      await store.devices.registerCertified(user.id, body, identity.publicKey);
+      return body.deviceId;
+    };
+    const [mine, theirs, strangers] = [await certified(me), await certified(peer), await certified(stranger)];
+    const v0 = (await store.devices.register(peer.id, fakePublicKey())).device.id;
+    const { conversation } = await store.conversations.openDm(me.id, peer.id);
+    const answer = await callRpc(nats, rpc.directoryMemberDevices, { conversationId: conversation.id, userId: me.id, deviceIds: [mine, theirs, strangers, v0, randomUUID()] });
+    expect(answer.member).toBe(true);
+    expect(answer.devices.sort((a, b) => a.deviceId.localeCompare(b.deviceId))).toEqual(
+      [
+        { deviceId: mine, userId: me.id },
+        { deviceId: theirs, userId: peer.id },
+      ].sort((a, b) => a.deviceId.localeCompare(b.deviceId)),
+    );
+    await expect(callRpc(nats, rpc.directoryMemberDevices, { conversationId: conversation.id, userId: stranger.id, deviceIds: [] })).resolves.toEqual({
+      member: false,
+      devices: [],
+    });
   });
 
   it('answers invalid requests with a bad_request error, not a crash', async () => {

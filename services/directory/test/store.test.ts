@@ -54,7 +54,7 @@ describe('deleted users', () => {
     expect(await store.conversations.isMember(dm.id, gone.id)).toBe(false);
     // The peer keeps the conversation (and its history) but no longer has the deleted user as a contact.
     expect(await store.conversations.contactsOf(peer.id)).toEqual([third.id]);
-    expect((await store.conversations.findForMember(dm.id, peer.id))?.members).toEqual([peer]);
+    expect((await store.conversations.findForMember(dm.id, peer.id))?.members).toEqual([{ ...peer, role: 'member' }]);
     expect((await store.conversations.findForMember(other.id, peer.id))?.members.map((m) => m.id).sort()).toEqual([peer.id, third.id].sort());
 
     // Someone else may take the name at once.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectNats, createPgPool, ensureStream, migrate, publishDurable, type DurableConsumer, type Nats, type PgPool } from '@cipherlink/kit';
-import { streams, subjects, UserDeletedEvent, UserRegisteredEvent } from '@cipherlink/proto';
+import { MemberRemovedEvent, streams, subjects, UserDeletedEvent, UserRegisteredEvent } from '@cipherlink/proto';
 import { startUserDeletedConsumer } from '../src/handlers/user-deleted-consumer';
 import { startUserRegisteredConsumer } from '../src/handlers/user-registered-consumer';
 import { createDirectoryStore, type DirectoryStore } from '../src/store/directory-store';
@@ -69,6 +69,31 @@ describe('user-deleted consumer', () => {
     expect(await until(() => store.users.findByUsername(gone.username), 10_000)).toEqual(successor);
     await drained(registeredDurable);
     expect(await store.users.findById(gone.id)).toBeUndefined();
+  });
+
+  it('announces member-removed (account_deleted) for every conversation the user was in, with its new version', async () => {
+    const [gone, peer, roomie] = [randomUUID(), randomUUID(), randomUUID()].map((id) => ({ id, username: uniqueUsername() }));
+    for (const u of [gone!, peer!, roomie!]) await store.users.upsert(u);
+    const { conversation: dm } = await store.conversations.openDm(gone!.id, peer!.id);
+    const { id: roomId } = await store.rooms.create(gone!.id, 'left behind');
+    await store.rooms.addMember(roomId, gone!.id, roomie!.id);
+    const seen: MemberRemovedEvent[] = [];
+    const sub = nats.nc.subscribe(subjects.evt.memberRemovedAll, { callback: (_e, m) => void seen.push(MemberRemovedEvent.parse(m.json())) });
+    await nats.nc.flush();
+    try {
+      await publishDurable(nats, subjects.evt.userDeleted, UserDeletedEvent, { v: 1, userId: gone!.id, occurredAt: now() }, { msgId: `test-del-${gone!.id}` });
+      const events = await until(() => (seen.filter((e) => e.userId === gone!.id).length === 2 ? seen.filter((e) => e.userId === gone!.id) : undefined), 10_000);
+      expect(events.map((e) => [e.conversationId, e.conversationKind, e.epochHint, e.reason]).sort()).toEqual(
+        [
+          [dm.id, 'dm', 2, 'account_deleted'],
+          [roomId, 'group', 3, 'account_deleted'],
+        ].sort(),
+      );
+      // The room keeps an admin.
+      expect((await store.conversations.findForMember(roomId, roomie!.id))?.members).toEqual([{ ...roomie, role: 'admin' }]);
+    } finally {
+      sub.unsubscribe();
+    }
   });
 
   it("retries a registration whose name is still held by a deleted account until that account's removal lands", async () => {

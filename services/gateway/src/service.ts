@@ -1,6 +1,18 @@
 import type { Server } from 'node:http';
 import { WebSocketServer } from 'ws';
-import { MemberAddedEvent, MAX_WS_FRAME_BYTES, rpc, SessionsRevokedEvent, streams, subjects, WsCloseCode } from '@cipherlink/proto';
+import {
+  DevicesChangedEvent,
+  IdentityKeyChangedEvent,
+  KeysRequestedEvent,
+  MAX_WS_FRAME_BYTES,
+  MemberAddedEvent,
+  MemberRemovedEvent,
+  rpc,
+  SessionsRevokedEvent,
+  streams,
+  subjects,
+  WsCloseCode,
+} from '@cipherlink/proto';
 import {
   natsReadiness,
   callRpc,
@@ -23,7 +35,8 @@ import type { GatewayConfig } from './config';
 import { RoutingTable } from './domain/routing-table';
 import { acceptSocket } from './handlers/accept-socket';
 import { closeRevokedSessions } from './handlers/close-revoked-sessions';
-import { deliverMemberAdded, deliverPresenceChanged, deliverStoredMessage } from './handlers/deliver-events';
+import { deliverMemberAdded, deliverMemberRemoved, deliverPresenceChanged, deliverStoredMessage } from './handlers/deliver-events';
+import { deliverDevicesChanged, deliverIdentityKeyChanged, deliverKeyPackage, deliverKeysRequested } from './handlers/deliver-key-events';
 import type { GatewayContext } from './handlers/gateway-context';
 import { RoutingSubscriptions } from './handlers/routing-subscriptions';
 import { attachUpgradeHandler } from './handlers/ws-upgrade';
@@ -113,12 +126,17 @@ export function createGatewayService(config: GatewayConfig, deps: { logger: Logg
         subscriptions: new RoutingSubscriptions(nats, logger, {
           onMessageStored: (event) => deliverStoredMessage(context, event),
           onPresenceChanged: (userId, event) => deliverPresenceChanged(context, userId, event),
+          onKeyPackageStored: (deviceId, event) => deliverKeyPackage(context, deviceId, event),
         }),
       };
       ctx = context;
-      // Every gateway needs every membership and revocation event (no queue group): each acts on its own sockets.
+      // Every gateway needs every membership, key and revocation event (no queue group): each acts on its own sockets.
       subscriptions = [
         subscribeEphemeral(nats, subjects.evt.memberAddedAll, MemberAddedEvent, (event) => deliverMemberAdded(context, event), { logger }),
+        subscribeEphemeral(nats, subjects.evt.memberRemovedAll, MemberRemovedEvent, (event) => deliverMemberRemoved(context, event), { logger }),
+        subscribeEphemeral(nats, subjects.evt.devicesChangedAll, DevicesChangedEvent, (event) => deliverDevicesChanged(context, event), { logger }),
+        subscribeEphemeral(nats, subjects.evt.identityKeyChangedAll, IdentityKeyChangedEvent, (event) => deliverIdentityKeyChanged(context, event), { logger }),
+        subscribeEphemeral(nats, subjects.evt.keysRequestedAll, KeysRequestedEvent, (event) => deliverKeysRequested(context, event), { logger }),
         subscribeEphemeral(nats, subjects.evt.sessionsRevoked, SessionsRevokedEvent, (event) => closeRevokedSessions(context, event), { logger }),
         watchSigningKeys(nats, verifier, logger),
       ];

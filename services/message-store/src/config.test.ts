@@ -19,6 +19,12 @@ describe('loadMessageStoreConfig', () => {
     expect(() => loadMessageStoreConfig({ RATE_LIMIT_API_PER_MINUTE: 'lots' })).toThrow(/RATE_LIMIT_API_PER_MINUTE/);
   });
 
+  it('keeps key packages 90 days by default and never fewer than 30', () => {
+    expect(loadMessageStoreConfig({}).KEY_PACKAGE_RETENTION_DAYS).toBe(90);
+    expect(loadMessageStoreConfig({ KEY_PACKAGE_RETENTION_DAYS: '30' }).KEY_PACKAGE_RETENTION_DAYS).toBe(30);
+    expect(() => loadMessageStoreConfig({ KEY_PACKAGE_RETENTION_DAYS: '29' })).toThrow(/KEY_PACKAGE_RETENTION_DAYS/);
+  });
+
   it('requires MONGO_URL when MESSAGE_STORE=mongodb, naming the variable', () => {
     expect(() => loadMessageStoreConfig({ MESSAGE_STORE: 'mongodb' })).toThrow(ConfigError);
     expect(() => loadMessageStoreConfig({ MESSAGE_STORE: 'mongodb' })).toThrow(/MONGO_URL: required when MESSAGE_STORE=mongodb/);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envVars, loadConfig, processVars } from '@cipherlink/kit';
+import { MIN_KEY_PACKAGE_RETENTION_DAYS } from '@cipherlink/proto';
 
 const MessageStoreEnv = z
   .object({
@@ -16,6 +17,11 @@ const MessageStoreEnv = z
     MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a MongoDB database name').default('cipherlink'),
     /** Commands stored in parallel (different conversations only; one conversation stays in order). */
     MESSAGE_CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+    /**
+     * Days a sender-key distribution is kept (at least 30): a device offline that long still finds the keys sent to
+     * it; older epochs' keys come from the user's key backup.
+     */
+    KEY_PACKAGE_RETENTION_DAYS: z.coerce.number().int().min(MIN_KEY_PACKAGE_RETENTION_DAYS).max(3650).default(90),
   })
   .superRefine((env, ctx) => {
     if (env.MESSAGE_STORE === 'mongodb' && !env.MONGO_URL) {

@@ -18,14 +18,22 @@ import {
 } from '@cipherlink/kit';
 import { rpc, streams } from '@cipherlink/proto';
 import type { MessageStoreConfig } from './config';
+import { createDirectoryDeviceOwnership } from './handlers/device-ownership';
 import { createDirectoryMembership } from './handlers/directory-membership';
 import { historyRoutes } from './handlers/history-routes';
+import { serveKeyPackageRpc } from './handlers/key-package-rpc';
+import { keyPackageRoutes } from './handlers/key-package-routes';
 import { startSendCommandConsumer } from './handlers/send-command-consumer';
 import { createStore } from './store/create-store';
 
+const DAY_MS = 24 * 3600_000;
+const KEY_PACKAGE_PURGE_INTERVAL_MS = 3600_000;
+
 /**
  * The message-store service: consumes message commands from JetStream, stores ciphertext with per-conversation
- * seqs (PostgreSQL or MongoDB), publishes stored events and serves history to members.
+ * seqs (PostgreSQL or MongoDB), publishes stored events and serves history to members. It also stores sender-key
+ * distribution packages (an RPC from the gateway), announces them for live delivery and serves them to their
+ * recipient device, purging them after KEY_PACKAGE_RETENTION_DAYS.
  */
 export function createMessageStoreService(config: MessageStoreConfig, deps: { logger: Logger }): Service {
   const log = deps.logger;
@@ -34,7 +42,8 @@ export function createMessageStoreService(config: MessageStoreConfig, deps: { lo
   const redis = createRedis(config.REDIS_URL, { name: 'message-store', logger: log });
   let nats: Nats | undefined;
   let consumer: DurableConsumer | undefined;
-  let signingKeysSub: { unsubscribe(): void } | undefined;
+  let subscriptions: { unsubscribe(): void }[] = [];
+  let purgeTimer: NodeJS.Timeout | undefined;
 
   const connected = (): Nats => {
     if (!nats) throw new Error('message-store is not started');
@@ -43,10 +52,22 @@ export function createMessageStoreService(config: MessageStoreConfig, deps: { lo
   const verifier = createAccessTokenVerifier({ fetchJwks: () => callRpc(connected(), rpc.authJwks, {}), revocations: createRevocationList(redis) });
   const apiLimiter = createRateLimiter(redis, 'api', { points: config.RATE_LIMIT_API_PER_MINUTE, durationSeconds: 60 });
 
+  /** Drop key packages past their retention (every instance may run it; the delete is idempotent). */
+  async function purgeKeyPackages(): Promise<void> {
+    try {
+      const purged = await store.purgeKeyPackages(new Date(Date.now() - config.KEY_PACKAGE_RETENTION_DAYS * DAY_MS));
+      if (purged) log.info({ purged, retentionDays: config.KEY_PACKAGE_RETENTION_DAYS }, 'expired key packages purged');
+    } catch (err) {
+      log.warn({ err }, 'key package purge failed; retrying at the next interval');
+    }
+  }
+
   /** Stop taking commands first (in-flight ones finish and ack), then drain NATS; also undoes a failed start(). */
   async function disconnect(): Promise<void> {
-    signingKeysSub?.unsubscribe();
-    signingKeysSub = undefined;
+    clearInterval(purgeTimer);
+    purgeTimer = undefined;
+    for (const sub of subscriptions) sub.unsubscribe();
+    subscriptions = [];
     await consumer?.stop();
     consumer = undefined;
     await nats?.close();
@@ -68,8 +89,11 @@ export function createMessageStoreService(config: MessageStoreConfig, deps: { lo
         nats = await connectNats({ url: config.NATS_URL, name: 'message-store', logger: log });
         await ensureStream(nats.jsm, { ...streams.messageCommands, workQueue: true });
         await ensureStream(nats.jsm, streams.events);
-        signingKeysSub = watchSigningKeys(nats, verifier, log);
+        subscriptions = [watchSigningKeys(nats, verifier, log), serveKeyPackageRpc(nats, store, log)];
         consumer = await startSendCommandConsumer(nats, store, { logger: log, concurrency: config.MESSAGE_CONSUMER_CONCURRENCY });
+        purgeTimer = setInterval(() => void purgeKeyPackages(), KEY_PACKAGE_PURGE_INTERVAL_MS);
+        purgeTimer.unref();
+        void purgeKeyPackages();
       } catch (err) {
         await disconnect().catch(() => undefined);
         throw err;
@@ -77,7 +101,10 @@ export function createMessageStoreService(config: MessageStoreConfig, deps: { lo
       log.info({ store: config.MESSAGE_STORE, concurrency: config.MESSAGE_CONSUMER_CONCURRENCY }, 'message-store started');
     },
 
-    routes: historyRoutes({ verifier, apiLimiter, store, isMember: createDirectoryMembership(connected) }),
+    routes: async (app) => {
+      await app.register(keyPackageRoutes({ verifier, apiLimiter, store, ownsDevice: createDirectoryDeviceOwnership(connected) }));
+      await app.register(historyRoutes({ verifier, apiLimiter, store, isMember: createDirectoryMembership(connected) }));
+    },
 
     readiness() {
       return [

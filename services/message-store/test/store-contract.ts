@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { MAX_CIPHERTEXT_CHARS, StoredMessage } from '@cipherlink/proto';
-import type { MessageStore } from '../src/store/message-store';
-import { sendCommand } from './fixtures';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeyPackage, MAX_CIPHERTEXT_CHARS, MAX_KEY_PACKAGE_BLOB_BYTES, StoredMessage } from '@cipherlink/proto';
+import type { KeyPackageBatch, MessageStore } from '../src/store/message-store';
+import { b64url, sendCommand } from './fixtures';
 
 /** Builds a migrated store for the suite; `dispose` closes it and anything it started. */
 export type StoreFactory = () => Promise<{ store: MessageStore; dispose: () => Promise<void> }>;
@@ -118,6 +118,71 @@ export function defineStoreContract(factory: StoreFactory): void {
       expect(m.senderUserId).toBe(cmd.senderUserId);
       expect(m.senderDeviceId).toBe(cmd.senderDeviceId);
     }
+  });
+
+  describe('key packages', () => {
+    const blob = (bytes = 344) => b64url(bytes);
+    const batch = (over: Partial<KeyPackageBatch> = {}): KeyPackageBatch => ({
+      conversationId: randomUUID(),
+      epoch: 0,
+      senderUserId: randomUUID(),
+      senderDeviceId: randomUUID(),
+      packages: [{ recipientDeviceId: randomUUID(), blob: blob() }],
+      ...over,
+    });
+
+    it('numbers packages per recipient device and answers in the batch order', async () => {
+      const [d1, d2, d3] = [randomUUID(), randomUUID(), randomUUID()];
+      const first = await store.storeKeyPackages(batch({ epoch: 7, packages: [d2, d1, d3].map((d) => ({ recipientDeviceId: d.toUpperCase(), blob: blob() })) }));
+      expect(first.map((p) => [p.recipientDeviceId, p.seq, p.epoch])).toEqual([
+        [d2, 1, 7],
+        [d1, 1, 7],
+        [d3, 1, 7],
+      ]);
+      for (const p of first) expect(KeyPackage.parse(p)).toEqual(p);
+      const second = await store.storeKeyPackages(batch({ packages: [{ recipientDeviceId: d1, blob: blob() }] }));
+      expect(second.map((p) => p.seq)).toEqual([2]);
+      const page = await store.keyPackages(d1, 0, 10);
+      expect(page.hasMore).toBe(false);
+      expect(page.packages.map((p) => p.seq)).toEqual([1, 2]);
+      expect(page.packages[0]).toEqual(first[1]);
+      expect(await store.keyPackages(randomUUID(), 0, 10)).toEqual({ packages: [], hasMore: false });
+    });
+
+    it('gives concurrent batches to the same devices consecutive seqs without losing any', async () => {
+      const devices = Array.from({ length: 5 }, () => randomUUID());
+      const batches = Array.from({ length: 10 }, (_, i) =>
+        batch({ packages: (i % 2 ? devices : [...devices].reverse()).map((d) => ({ recipientDeviceId: d, blob: blob() })) }),
+      );
+      await Promise.all(batches.map((b) => store.storeKeyPackages(b)));
+      for (const d of devices) {
+        const page = await store.keyPackages(d, 0, 100);
+        expect(page.packages.map((p) => p.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+      }
+    });
+
+    it('pages with afterSeq and limit, and round-trips the largest blob', async () => {
+      const device = randomUUID();
+      const big = blob(MAX_KEY_PACKAGE_BLOB_BYTES);
+      for (let i = 0; i < 5; i++) await store.storeKeyPackages(batch({ packages: [{ recipientDeviceId: device, blob: i === 4 ? big : blob() }] }));
+      const page = await store.keyPackages(device, 1, 2);
+      expect(page.packages.map((p) => p.seq)).toEqual([2, 3]);
+      expect(page.hasMore).toBe(true);
+      const last = await store.keyPackages(device, 3, 2);
+      expect(last.packages.map((p) => p.seq)).toEqual([4, 5]);
+      expect(last.hasMore).toBe(false);
+      expect(last.packages[1]!.blob).toBe(big);
+    });
+
+    it('purges packages older than a cut-off, and only those', async () => {
+      const device = randomUUID();
+      await store.storeKeyPackages(batch({ packages: [{ recipientDeviceId: device, blob: blob() }] }));
+      const cutOff = new Date(Date.now() + 1_000);
+      expect(await store.purgeKeyPackages(new Date(Date.now() - 60_000))).toBeGreaterThanOrEqual(0);
+      expect((await store.keyPackages(device, 0, 10)).packages).toHaveLength(1);
+      expect(await store.purgeKeyPackages(cutOff)).toBeGreaterThanOrEqual(1);
+      expect((await store.keyPackages(device, 0, 10)).packages).toEqual([]);
+    });
   });
 
   it('answers ping', async () => {

@@ -3,12 +3,9 @@ import {
   BadRequestError,
   NotFoundError,
   parseOrThrow,
-  UnauthorizedError,
-  UnavailableError,
   userOf,
   type AccessTokenVerifier,
   type FastifyPluginAsync,
-  type FastifyRequest,
   type Logger,
   type Nats,
   type RateLimiter,
@@ -26,9 +23,11 @@ import {
   type UserResponse,
 } from '@cipherlink/proto';
 import { isSameUser } from '../domain/dm-key';
-import { userFromClaims } from '../domain/user-from-claims';
 import type { DirectoryStore } from '../store/directory-store';
-import { publishDeviceRegistered, publishMembersAdded } from './publish-events';
+import { callerResolver } from './caller';
+import { registerKeyRoutes } from './key-routes';
+import { publishDeviceRegistered, publishDevicesChanged, publishMembersAdded } from './publish-events';
+import { registerRoomRoutes } from './room-routes';
 
 export interface DirectoryRouteDeps {
   store: DirectoryStore;
@@ -39,22 +38,15 @@ export interface DirectoryRouteDeps {
   logger: Logger;
 }
 
-/** The directory's REST API under `/api/directory`; every route requires a valid access token. */
+/**
+ * The directory's REST API under `/api/directory`; every route requires a valid access token. Users, v0 devices,
+ * DMs and conversations here; identity keys, v1 devices and the key backup in key-routes.ts; rooms in room-routes.ts.
+ */
 export function directoryRoutes(deps: DirectoryRouteDeps): FastifyPluginAsync {
   const { store, logger } = deps;
   const log = logger.child({ module: 'routes' });
 
-  /** The caller, with their own directory row ensured (see `userFromClaims` for why). */
-  async function callerOf(req: FastifyRequest): Promise<string> {
-    const claims = userOf(req);
-    const user = userFromClaims(claims);
-    const result = user && (await store.users.upsert(user));
-    // Deleted accounts have no tokens left (their sessions are on the deny-list); this is the belt to those braces.
-    if (result === 'deleted') throw new UnauthorizedError('account deleted');
-    // The name still belongs to a deleted account whose removal has not been applied yet: moments away.
-    if (result === 'username_taken') throw new UnavailableError('account is being set up, retry shortly');
-    return claims.sub;
-  }
+  const callerOf = callerResolver(store);
 
   return async (app) => {
     // onRequest, before the body is parsed: an anonymous caller learns nothing, not even that its JSON is malformed.
@@ -81,6 +73,7 @@ export function directoryRoutes(deps: DirectoryRouteDeps): FastifyPluginAsync {
       const { device, created } = await store.devices.register(userId, publicKey);
       if (created) {
         publishDeviceRegistered(deps.nats(), device);
+        await publishDevicesChanged(deps.nats(), userId, 'added', device.id, log);
         log.info({ userId, deviceId: device.id }, 'device registered');
       }
       void reply.status(created ? 201 : 200);
@@ -112,5 +105,8 @@ export function directoryRoutes(deps: DirectoryRouteDeps): FastifyPluginAsync {
       if (!conversation) throw new NotFoundError('conversation not found');
       return { conversation };
     });
+
+    registerKeyRoutes(app, { store, nats: deps.nats, logger: log, callerOf });
+    registerRoomRoutes(app, { store, nats: deps.nats, logger: log, callerOf });
   };
 }

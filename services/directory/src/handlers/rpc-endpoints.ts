@@ -23,6 +23,18 @@ export function serveDirectoryRpc(nats: Nats, store: DirectoryStore, logger: Log
     serveRpc(nats, rpc.directoryContacts, async ({ userId }) => ({ userIds: await store.conversations.contactsOf(userId) }), opts),
     serveRpc(
       nats,
+      rpc.directoryMemberDevices,
+      async ({ conversationId, userId, deviceIds }) => {
+        const [member, devices] = await Promise.all([
+          store.conversations.isMember(conversationId, userId),
+          store.devices.certifiedOfMembers(conversationId, deviceIds),
+        ]);
+        return { member, devices };
+      },
+      opts,
+    ),
+    serveRpc(
+      nats,
       rpc.directoryDeviceCheck,
       async ({ userId, deviceId }) => ({ valid: await store.devices.belongsTo(userId, deviceId) }),
       opts,

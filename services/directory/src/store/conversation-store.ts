@@ -1,4 +1,4 @@
-import type { PublicUser } from '@cipherlink/proto';
+import type { ConversationMember } from '@cipherlink/proto';
 import { dmKeyOf } from '../domain/dm-key';
 import { isoOf, type ConversationRow, type PgPool } from './types';
 import { withTransaction } from '@cipherlink/kit';
@@ -19,27 +19,32 @@ export interface ConversationStore {
   isMember(conversationId: string, userId: string): Promise<boolean>;
   /** Distinct users sharing at least one conversation with `userId`, excluding `userId`. */
   contactsOf(userId: string): Promise<string[]>;
+  /** True when the two users are the same or share at least one conversation (who may see whose keys). */
+  canSeeKeysOf(viewerId: string, userId: string): Promise<boolean>;
 }
 
 interface Row {
   id: string;
   kind: 'dm' | 'group';
   name: string | null;
+  membership_version: string;
   created_at: Date;
-  members: PublicUser[];
+  members: ConversationMember[];
 }
 const toConversation = (r: Row): ConversationRow => ({
   id: r.id,
   kind: r.kind,
   name: r.name,
   members: r.members,
+  // bigint arrives as text; versions stay far below 2^53.
+  membershipVersion: Number(r.membership_version),
   createdAt: isoOf(r.created_at),
 });
 
-/** Conversations with their members aggregated; `filter` is a WHERE clause on `c` (the conversation). */
-const SELECT_WITH_MEMBERS = (filter: string) => `
-  SELECT c.id, c.kind, c.name, c.created_at,
-         json_agg(json_build_object('id', u.id, 'username', u.username) ORDER BY u.username_lower) AS members
+/** Conversations with their members (and roles) aggregated; `filter` is a WHERE clause on `c` (the conversation). */
+export const SELECT_WITH_MEMBERS = (filter: string) => `
+  SELECT c.id, c.kind, c.name, c.membership_version, c.created_at,
+         json_agg(json_build_object('id', u.id, 'username', u.username, 'role', m.role) ORDER BY u.username_lower) AS members
     FROM directory_conversations c
     JOIN directory_members m ON m.conversation_id = c.id
     JOIN directory_users u ON u.id = m.user_id
@@ -52,7 +57,7 @@ export function createConversationStore(pool: PgPool): ConversationStore {
       const dmKey = dmKeyOf(userA, userB);
       const created = await withTransaction(pool, async (client) => {
         const inserted = await client.query<{ id: string }>(
-          `INSERT INTO directory_conversations (kind, dm_key) VALUES ('dm', $1)
+          `INSERT INTO directory_conversations (kind, dm_key, membership_version) VALUES ('dm', $1, 1)
            ON CONFLICT (dm_key) DO NOTHING
            RETURNING id`,
           [dmKey],
@@ -108,6 +113,18 @@ export function createConversationStore(pool: PgPool): ConversationStore {
         [userId],
       );
       return rows.map((r) => r.user_id);
+    },
+    async canSeeKeysOf(viewerId, userId) {
+      if (viewerId.toLowerCase() === userId.toLowerCase()) return true;
+      const { rowCount } = await pool.query(
+        `SELECT 1
+           FROM directory_members mine
+           JOIN directory_members other ON other.conversation_id = mine.conversation_id
+          WHERE mine.user_id = $1 AND other.user_id = $2
+          LIMIT 1`,
+        [viewerId, userId],
+      );
+      return rowCount === 1;
     },
   };
 }

@@ -1,4 +1,7 @@
 import { withTransaction } from '@cipherlink/kit';
+import type { ConversationKind, MemberRole } from '@cipherlink/proto';
+import { successorAdmin } from '../domain/room-policy';
+import type { MembershipChange } from './room-store';
 import type { PgClient, PgPool, PublicUserRow } from './types';
 
 /** Outcome of an idempotent user upsert. */
@@ -20,6 +23,11 @@ export interface UserStore {
    * username is free again). Keeps a tombstone of the id only. Idempotent.
    */
   remove(userId: string): Promise<RemoveUserResult>;
+  /**
+   * `remove`, also reporting the conversations the user left (each with its membership version bumped, for the
+   * member-removed events). A room left without an admin gets its earliest member as admin.
+   */
+  removeAccount(userId: string): Promise<{ result: RemoveUserResult; left: MembershipChange[] }>;
   findById(id: string): Promise<PublicUserRow | undefined>;
   findByUsername(username: string): Promise<PublicUserRow | undefined>;
 }
@@ -32,6 +40,44 @@ export interface UserStore {
 const lockUser = (db: PgClient, userId: string) => db.query(`SELECT pg_advisory_xact_lock(hashtextextended('directory-user:' || $1, 0))`, [userId]);
 
 export function createUserStore(pool: PgPool): UserStore {
+  const removeAccount: UserStore['removeAccount'] = (userId) =>
+    withTransaction(pool, async (db) => {
+      await lockUser(db, userId.toLowerCase());
+      await db.query('INSERT INTO directory_deleted_users (id) VALUES ($1) ON CONFLICT DO NOTHING', [userId]);
+      // Lock the user's conversations (in id order, so two deletions sharing conversations cannot deadlock).
+      const { rows: convs } = await db.query<{ id: string; kind: ConversationKind }>(
+        `SELECT c.id, c.kind FROM directory_conversations c
+          WHERE c.id IN (SELECT conversation_id FROM directory_members WHERE user_id = $1)
+          ORDER BY c.id
+            FOR UPDATE`,
+        [userId],
+      );
+      // Devices, identity key, key backup and memberships go with the row (ON DELETE CASCADE).
+      const deleted = await db.query('DELETE FROM directory_users WHERE id = $1', [userId]);
+      const left: MembershipChange[] = [];
+      for (const conv of convs) {
+        const { rows: remaining } = await db.query<{ user_id: string; role: MemberRole; joined_at: Date }>(
+          'SELECT user_id, role, joined_at FROM directory_members WHERE conversation_id = $1',
+          [conv.id],
+        );
+        const { rows } = await db.query<{ membership_version: string }>(
+          'UPDATE directory_conversations SET membership_version = membership_version + 1 WHERE id = $1 RETURNING membership_version',
+          [conv.id],
+        );
+        left.push({ conversationId: conv.id, kind: conv.kind, userId: userId.toLowerCase(), version: Number(rows[0]!.membership_version) });
+        if (remaining.length === 0) {
+          // A conversation whose last member is gone can never be opened again by anyone: drop it too.
+          await db.query('DELETE FROM directory_conversations WHERE id = $1', [conv.id]);
+          continue;
+        }
+        const successor = conv.kind === 'group' ? successorAdmin(remaining.map((m) => ({ userId: m.user_id, role: m.role, joinedAt: m.joined_at }))) : undefined;
+        if (successor) {
+          await db.query(`UPDATE directory_members SET role = 'admin' WHERE conversation_id = $1 AND user_id = $2`, [conv.id, successor]);
+        }
+      }
+      return { result: deleted.rowCount ? 'removed' : 'already_removed', left };
+    });
+
   return {
     async upsert(user) {
       return withTransaction(pool, async (db) => {
@@ -56,27 +102,10 @@ export function createUserStore(pool: PgPool): UserStore {
     },
 
     async remove(userId) {
-      return withTransaction(pool, async (db) => {
-        await lockUser(db, userId.toLowerCase());
-        await db.query('INSERT INTO directory_deleted_users (id) VALUES ($1) ON CONFLICT DO NOTHING', [userId]);
-        const { rows: convs } = await db.query<{ conversation_id: string }>(
-          'SELECT conversation_id FROM directory_members WHERE user_id = $1',
-          [userId],
-        );
-        // Devices and memberships go with the row (ON DELETE CASCADE).
-        const deleted = await db.query('DELETE FROM directory_users WHERE id = $1', [userId]);
-        if (convs.length) {
-          // A conversation whose last member is gone can never be opened again by anyone: drop it too.
-          await db.query(
-            `DELETE FROM directory_conversations c
-              WHERE c.id = ANY($1::uuid[])
-                AND NOT EXISTS (SELECT 1 FROM directory_members m WHERE m.conversation_id = c.id)`,
-            [convs.map((c) => c.conversation_id)],
-          );
-        }
-        return deleted.rowCount ? 'removed' : 'already_removed';
-      });
+      return (await removeAccount(userId)).result;
     },
+
+    removeAccount,
 
     async findById(id) {
       const { rows } = await pool.query<PublicUserRow>('SELECT id, username FROM directory_users WHERE id = $1', [id]);

@@ -71,8 +71,43 @@ describe('RoutingTable', () => {
     expect(t.watchedUsers()).toEqual([]);
   });
 
+  it('subscribes a device once for all its sockets and finds them', () => {
+    const t = new RoutingTable();
+    expect(t.add(alice(1), []).subscribeDevices).toEqual(['ad1']);
+    expect(t.add({ connectionId: 'a1-tab2', userId: 'alice', deviceId: 'ad1' }, []).subscribeDevices).toEqual([]);
+    expect(t.connectionsOfDevice('ad1').sort()).toEqual(['a1', 'a1-tab2']);
+    expect(t.remove('a1').unsubscribeDevices).toEqual([]);
+    expect(t.remove('a1-tab2').unsubscribeDevices).toEqual(['ad1']);
+    expect(t.connectedDevices()).toEqual([]);
+  });
+
+  it("takes a conversation away from every socket of a removed user, and only theirs", () => {
+    const t = new RoutingTable();
+    t.add(alice(1), ['c1', 'c2']);
+    t.add(alice(2), ['c1']);
+    t.add(bob(1), ['c1']);
+    const removed = t.removeConversationForUser('alice', 'c1');
+    expect(removed.connectionIds.sort()).toEqual(['a1', 'a2']);
+    // Bob still needs c1 on this gateway: no unsubscribe yet.
+    expect(removed.unsubscribeConversations).toEqual([]);
+    expect(t.isMember('a1', 'c1') || t.isMember('a2', 'c1')).toBe(false);
+    expect(t.isMember('a1', 'c2') && t.isMember('b1', 'c1')).toBe(true);
+    expect(t.deliveryTargets('c1', 'bob').recipients).toEqual(['b1']);
+    expect(t.removeConversationForUser('bob', 'c1').unsubscribeConversations).toEqual(['c1']);
+    expect(t.removeConversationForUser('bob', 'c1').unsubscribeConversations).toEqual([]);
+    // Removing the connection later releases only what it still holds.
+    expect(t.remove('a1').unsubscribeConversations).toEqual(['c2']);
+  });
+
   it('ignores removal of unknown connections', () => {
     const t = new RoutingTable();
-    expect(t.remove('nope')).toEqual({ subscribeConversations: [], unsubscribeConversations: [], watchUsers: [], unwatchUsers: [] });
+    expect(t.remove('nope')).toEqual({
+      subscribeConversations: [],
+      unsubscribeConversations: [],
+      watchUsers: [],
+      unwatchUsers: [],
+      subscribeDevices: [],
+      unsubscribeDevices: [],
+    });
   });
 });

@@ -21,18 +21,30 @@ export interface SubscriptionChanges {
   unsubscribeConversations: string[];
   watchUsers: string[];
   unwatchUsers: string[];
+  /** Devices with a first local socket: subscribe to their key packages. */
+  subscribeDevices: string[];
+  /** Devices whose last local socket went: unsubscribe from their key packages. */
+  unsubscribeDevices: string[];
 }
 
-const noChanges = (): SubscriptionChanges => ({ subscribeConversations: [], unsubscribeConversations: [], watchUsers: [], unwatchUsers: [] });
+const noChanges = (): SubscriptionChanges => ({
+  subscribeConversations: [],
+  unsubscribeConversations: [],
+  watchUsers: [],
+  unwatchUsers: [],
+  subscribeDevices: [],
+  unsubscribeDevices: [],
+});
 
 /**
- * The gateway's in-memory routing state: which authenticated connections it holds, the conversations each belongs
- * to and the users whose presence each watches. Pure bookkeeping; every mutation returns the NATS subscription
+ * The gateway's in-memory routing state: which authenticated connections it holds (by user and by device), the
+ * conversations each belongs to and the users whose presence each watches. Pure bookkeeping; every mutation returns the NATS subscription
  * changes it implies so one subscription per conversation (or watched user) serves any number of local sockets.
  */
 export class RoutingTable {
   private readonly connections = new Map<string, ConnectionIdentity>();
   private readonly byUser = new SetIndex();
+  private readonly byDevice = new SetIndex();
   private readonly byConversation = new SetIndex();
   private readonly conversationsOf = new SetIndex();
   private readonly watchersOf = new SetIndex();
@@ -53,6 +65,7 @@ export class RoutingTable {
     this.connections.set(identity.connectionId, { ...identity });
     this.byUser.add(identity.userId, identity.connectionId);
     const changes = noChanges();
+    if (this.byDevice.add(identity.deviceId, identity.connectionId)) changes.subscribeDevices.push(identity.deviceId);
     for (const conv of new Set(conversationIds)) {
       if (this.joinConversation(identity.connectionId, conv)) changes.subscribeConversations.push(conv);
     }
@@ -66,6 +79,7 @@ export class RoutingTable {
     if (!identity) return changes;
     this.connections.delete(connectionId);
     this.byUser.delete(identity.userId, connectionId);
+    if (this.byDevice.delete(identity.deviceId, connectionId)) changes.unsubscribeDevices.push(identity.deviceId);
     for (const conv of this.conversationsOf.members(connectionId)) {
       this.conversationsOf.delete(connectionId, conv);
       if (this.byConversation.delete(conv, connectionId)) changes.unsubscribeConversations.push(conv);
@@ -103,9 +117,34 @@ export class RoutingTable {
     return { ...changes, connectionIds };
   }
 
+  /**
+   * A user left a conversation: take it away from every local connection of that user at once, so nothing more of
+   * it reaches them and their sends to it are checked with the directory again (and refused).
+   */
+  removeConversationForUser(userId: string, conversationId: string): SubscriptionChanges & { connectionIds: string[] } {
+    const changes = noChanges();
+    const connectionIds = this.byUser.members(userId);
+    for (const id of connectionIds) {
+      if (!this.conversationsOf.has(id, conversationId)) continue;
+      this.conversationsOf.delete(id, conversationId);
+      if (this.byConversation.delete(conversationId, id)) changes.unsubscribeConversations.push(conversationId);
+    }
+    return { ...changes, connectionIds };
+  }
+
   /** Local connections of a user. */
   connectionsOfUser(userId: string): string[] {
     return this.byUser.members(userId);
+  }
+
+  /** Local connections authenticated as a device. */
+  connectionsOfDevice(deviceId: string): string[] {
+    return this.byDevice.members(deviceId);
+  }
+
+  /** Local connections in a conversation. */
+  connectionsInConversation(conversationId: string): string[] {
+    return this.byConversation.members(conversationId);
   }
 
   /** Who gets a stored message of `conversationId` sent by `senderUserId`. */
@@ -149,6 +188,11 @@ export class RoutingTable {
   /** Users with at least one local watcher (each needs one NATS subscription). */
   watchedUsers(): string[] {
     return this.watchersOf.keys();
+  }
+
+  /** Devices with at least one local socket (each needs one key-package subscription). */
+  connectedDevices(): string[] {
+    return this.byDevice.keys();
   }
 
   private joinConversation(connectionId: string, conversationId: string): boolean {

@@ -8,6 +8,8 @@ import { ClientConnection } from './client-connection';
 import type { GatewayContext } from './gateway-context';
 import { authenticate } from './authenticate';
 import { errSummary } from './err-summary';
+import { distributeKeys } from './distribute-keys';
+import { requestKeys } from './request-keys';
 import { sendMessage } from './send-message';
 import { watchPresence } from './watch-presence';
 
@@ -120,6 +122,10 @@ async function handleFrame(ctx: GatewayContext, conn: ClientConnection, data: Ra
       return sendMessage(ctx, conn, identity, frame);
     case 'presence.watch':
       return watchPresence(ctx, conn, identity, frame);
+    case 'keys.distribute':
+      return distributeKeys(ctx, conn, identity, frame);
+    case 'keys.request':
+      return requestKeys(ctx, conn, identity, frame);
   }
 }
 

@@ -1,8 +1,8 @@
 import { MongoClient, MongoServerError, type Collection } from 'mongodb';
-import { Envelope, type MessageSendCommand, type StoredMessage } from '@cipherlink/proto';
+import { Envelope, type KeyPackage, type MessageSendCommand, type StoredMessage } from '@cipherlink/proto';
 import { canonicalCommand } from '../domain/canonical-command';
 import { toHistoryPage } from '../domain/history-page';
-import type { AppendResult, HistoryPage, MessageStore } from './message-store';
+import type { AppendResult, HistoryPage, KeyPackagePage, MessageStore } from './message-store';
 
 const DUPLICATE_KEY = 11000;
 
@@ -33,6 +33,35 @@ function toStored(doc: MessageDoc): StoredMessage {
   };
 }
 
+interface KeyPackageDoc {
+  /** `<recipientDeviceId>:<seq>`. */
+  _id: string;
+  recipientDeviceId: string;
+  seq: number;
+  conversationId: string;
+  epoch: number;
+  senderUserId: string;
+  senderDeviceId: string;
+  blob: string;
+  createdAt: Date;
+}
+
+function toKeyPackage(doc: KeyPackageDoc): KeyPackage {
+  return {
+    seq: doc.seq,
+    recipientDeviceId: doc.recipientDeviceId,
+    conversationId: doc.conversationId,
+    epoch: doc.epoch,
+    senderUserId: doc.senderUserId,
+    senderDeviceId: doc.senderDeviceId,
+    blob: doc.blob,
+    createdAt: doc.createdAt.toISOString(),
+  };
+}
+
+/** Key-package counters share the `counters` collection with conversations; the prefix keeps the ids apart. */
+const keyPackageCounterId = (deviceId: string) => `kp:${deviceId}`;
+
 const isDuplicateKey = (err: unknown): err is MongoServerError => err instanceof MongoServerError && err.code === DUPLICATE_KEY;
 
 /**
@@ -47,6 +76,7 @@ export function createMongoMessageStore(opts: { url: string; dbName: string }): 
   const db = client.db(opts.dbName);
   const messages: Collection<MessageDoc> = db.collection<MessageDoc>('messages');
   const counters: Collection<CounterDoc> = db.collection<CounterDoc>('counters');
+  const keyPackages: Collection<KeyPackageDoc> = db.collection<KeyPackageDoc>('key_packages');
 
   async function findById(id: string): Promise<StoredMessage | undefined> {
     const doc = await messages.findOne({ _id: id });
@@ -72,6 +102,8 @@ export function createMongoMessageStore(opts: { url: string; dbName: string }): 
   return {
     async migrate() {
       await messages.createIndex({ conversationId: 1, seq: 1 }, { unique: true, name: 'conversation_seq' });
+      await keyPackages.createIndex({ recipientDeviceId: 1, seq: 1 }, { unique: true, name: 'recipient_seq' });
+      await keyPackages.createIndex({ createdAt: 1 }, { name: 'created_at' });
     },
 
     async append(command: MessageSendCommand): Promise<AppendResult> {
@@ -108,6 +140,46 @@ export function createMongoMessageStore(opts: { url: string; dbName: string }): 
         .limit(limit + 1)
         .toArray();
       return toHistoryPage(docs.map(toStored), limit);
+    },
+
+    async storeKeyPackages(batch) {
+      // No multi-document transaction (see above): a process dying between a counter bump and its insert leaves a
+      // gap in that device's seqs, which fetches by afterSeq tolerate.
+      const createdAt = new Date();
+      const docs = await Promise.all(
+        batch.packages.map(async (p): Promise<KeyPackageDoc> => {
+          const recipientDeviceId = p.recipientDeviceId.toLowerCase();
+          const seq = await nextSeq(keyPackageCounterId(recipientDeviceId));
+          return {
+            _id: `${recipientDeviceId}:${seq}`,
+            recipientDeviceId,
+            seq,
+            conversationId: batch.conversationId.toLowerCase(),
+            epoch: batch.epoch,
+            senderUserId: batch.senderUserId.toLowerCase(),
+            senderDeviceId: batch.senderDeviceId.toLowerCase(),
+            blob: p.blob,
+            createdAt,
+          };
+        }),
+      );
+      if (docs.length) await keyPackages.insertMany(docs, { ordered: false });
+      return docs.map(toKeyPackage);
+    },
+
+    async keyPackages(deviceId, afterSeq, limit): Promise<KeyPackagePage> {
+      const docs = await keyPackages
+        .find({ recipientDeviceId: deviceId.toLowerCase(), seq: { $gt: afterSeq } })
+        .sort({ seq: 1 })
+        .limit(limit + 1)
+        .toArray();
+      const packages = docs.map(toKeyPackage);
+      return { packages: packages.slice(0, limit), hasMore: packages.length > limit };
+    },
+
+    async purgeKeyPackages(olderThan) {
+      const { deletedCount } = await keyPackages.deleteMany({ createdAt: { $lt: olderThan } });
+      return deletedCount;
     },
 
     async ping() {
