@@ -1,46 +1,24 @@
-import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
-  ACCESS_TOKEN_ALG,
-  ACCESS_TOKEN_TYPE,
-  AUTH_AUDIENCE,
-  AUTH_ISSUER,
   MemberAddedEvent,
   MessageStoredEvent,
   rpc,
   ServerFrame,
   subjects,
   WS_PATH,
-  type Jwks,
 } from '@cipherlink/proto';
 import { connectNats, createLogger, publishEphemeral, runServices, serveRpc, type Nats, type RunningServices } from '@cipherlink/kit';
 import { createGatewayService, loadGatewayConfig } from '../src';
+import { createTestTokens } from './test-tokens';
 
 /**
  * Socket authentication against stand-ins for auth and directory on real NATS, so the test decides exactly when
  * the directory answers and what happens meanwhile (a DM opened, the socket closed).
  */
 const logger = createLogger({ name: 'gateway-auth-test', level: 'silent' });
-const kid = 'gateway-test-key';
-const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const jwks: Jwks = { keys: [{ ...(keys.publicKey.export({ format: 'jwk' }) as { x: string; y: string }), kty: 'EC', crv: 'P-256', kid, alg: ACCESS_TOKEN_ALG, use: 'sig' }] };
-
-function tokenFor(userId: string): string {
-  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const input = `${b64({ alg: ACCESS_TOKEN_ALG, typ: ACCESS_TOKEN_TYPE, kid })}.${b64({
-    iss: AUTH_ISSUER,
-    aud: AUTH_AUDIENCE,
-    sub: userId,
-    sid: randomUUID(),
-    jti: randomUUID(),
-    iat: now,
-    exp: now + 300,
-    name: 'alice',
-  })}`;
-  return `${input}.${sign('sha256', Buffer.from(input), { key: keys.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
-}
+const { jwks, tokenFor } = createTestTokens('gateway-test-key');
 
 /** What the stand-in directory does when the gateway asks for a user's conversations. */
 let conversationsOf: (userId: string) => Promise<string[]> = async () => [];

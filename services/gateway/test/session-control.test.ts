@@ -1,18 +1,13 @@
-import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
-  ACCESS_TOKEN_ALG,
-  ACCESS_TOKEN_TYPE,
-  AUTH_AUDIENCE,
-  AUTH_ISSUER,
   rpc,
   ServerFrame,
   SessionsRevokedEvent,
   subjects,
   WS_PATH,
   WsCloseCode,
-  type Jwks,
 } from '@cipherlink/proto';
 import {
   connectNats,
@@ -28,6 +23,7 @@ import {
   type RunningServices,
 } from '@cipherlink/kit';
 import { createGatewayService, loadGatewayConfig } from '../src';
+import { createTestTokens } from './test-tokens';
 import { startPrivateRedis } from '@cipherlink/kit/testing';
 
 /**
@@ -36,25 +32,7 @@ import { startPrivateRedis } from '@cipherlink/kit/testing';
  * frame budget answers `rate_limited` and closes floods (1008), and a Redis outage refuses sockets (1013).
  */
 const logger = createLogger({ name: 'gateway-session-test', level: 'silent' });
-const kid = 'gateway-session-test-key';
-const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const jwks: Jwks = { keys: [{ ...(keys.publicKey.export({ format: 'jwk' }) as { x: string; y: string }), kty: 'EC', crv: 'P-256', kid, alg: ACCESS_TOKEN_ALG, use: 'sig' }] };
-
-function tokenFor(userId: string, sessionId: string, jti: string = randomUUID()): string {
-  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const input = `${b64({ alg: ACCESS_TOKEN_ALG, typ: ACCESS_TOKEN_TYPE, kid })}.${b64({
-    iss: AUTH_ISSUER,
-    aud: AUTH_AUDIENCE,
-    sub: userId,
-    sid: sessionId,
-    jti,
-    iat: now,
-    exp: now + 300,
-    name: 'alice',
-  })}`;
-  return `${input}.${sign('sha256', Buffer.from(input), { key: keys.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
-}
+const { jwks, tokenFor } = createTestTokens('gateway-session-test-key');
 
 /** What the stand-in directory does when the gateway asks for a user's conversations. */
 let conversationsOf: () => Promise<string[]> = async () => [];
