@@ -5,7 +5,7 @@ import globals from 'globals';
 const services = ['auth', 'directory', 'message-store', 'presence', 'gateway'];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'coverage/**', 'tmp/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createLogger } from '@cipherlink/kit';
 import { startStack, type Stack } from '@cipherlink/runner';
 import { launchChromium } from './browser';
+import { saveRecoveryKey } from './recovery';
 import { dumpServerStores, leakForms } from './server-stores';
 
 /**
@@ -38,6 +39,8 @@ async function signUp(page: Page, username: string) {
   await page.getByTestId('auth-username').fill(username);
   await page.getByTestId('auth-password').fill(password);
   await page.getByTestId('auth-register').click();
+  // Protocol v1: the first sign-in shows the recovery key once, before the messenger.
+  await saveRecoveryKey(page);
   await expect.poll(() => page.getByTestId('me-username').textContent(), { timeout: 15_000 }).toContain(username);
   await expect.poll(() => page.getByTestId('connection-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('open');
 }
@@ -110,33 +113,49 @@ describe('two browsers, one end-to-end encrypted DM', () => {
     await bobPage.locator(`[data-testid="conversation-item"][data-peer="${alice}"]`).click();
   });
 
-  it("keeps each device's private key in IndexedDB as a non-extractable CryptoKey", async () => {
-    // Test code, not app code: it opens the SDK's database directly to check the claim in docs/protocol.md.
+  it('keeps every private key in IndexedDB as a non-extractable CryptoKey', async () => {
+    // Test code, not app code: it opens the SDK's database directly to check the claim in docs/protocol-v1.md.
     const keys = await alicePage.evaluate(async () => {
       const db = await new Promise<IDBDatabase>((res, rej) => {
         const req = indexedDB.open('cipherlink-keys');
         req.onsuccess = () => res(req.result);
         req.onerror = () => rej(req.error);
       });
-      const records = await new Promise<{ privateKey: CryptoKey }[]>((res, rej) => {
-        const req = db.transaction('devices').objectStore('devices').getAll();
-        req.onsuccess = () => res(req.result as { privateKey: CryptoKey }[]);
-        req.onerror = () => rej(req.error);
-      });
+      const values: unknown[] = [];
+      for (const name of Array.from(db.objectStoreNames)) {
+        values.push(
+          ...(await new Promise<unknown[]>((res, rej) => {
+            const req = db.transaction(name).objectStore(name).getAll();
+            req.onsuccess = () => res(req.result);
+            req.onerror = () => rej(req.error);
+          })),
+        );
+      }
+      // Every CryptoKey anywhere in the stored records (the identity key, this device's keys, ...).
+      const found: CryptoKey[] = [];
+      const walk = (v: unknown, depth: number) => {
+        if (v instanceof CryptoKey) found.push(v);
+        else if (v && typeof v === 'object' && depth < 8 && !ArrayBuffer.isView(v)) for (const x of Object.values(v)) walk(x, depth + 1);
+      };
+      values.forEach((v) => walk(v, 0));
       return Promise.all(
-        records.map(async (r) => ({
-          isCryptoKey: r.privateKey instanceof CryptoKey,
-          type: r.privateKey.type,
-          algorithm: (r.privateKey.algorithm as EcKeyAlgorithm).namedCurve,
-          extractable: r.privateKey.extractable,
-          exportRefused: await crypto.subtle.exportKey('pkcs8', r.privateKey).then(
-            () => false,
-            () => true,
-          ),
-        })),
+        found
+          .filter((k) => k.type === 'private')
+          .map(async (k) => ({
+            algorithm: `${k.algorithm.name} ${(k.algorithm as EcKeyAlgorithm).namedCurve}`,
+            extractable: k.extractable,
+            exportRefused: await crypto.subtle.exportKey('pkcs8', k).then(
+              () => false,
+              () => true,
+            ),
+          })),
       );
     });
-    expect(keys).toEqual([{ isCryptoKey: true, type: 'private', algorithm: 'P-256', extractable: false, exportRefused: true }]);
+    // The identity key (ECDSA) and this device's ECDH and signing keys at least; none of them can be read out.
+    expect(keys.length).toBeGreaterThanOrEqual(3);
+    expect(keys.some((k) => k.algorithm === 'ECDH P-256')).toBe(true);
+    expect(keys.some((k) => k.algorithm === 'ECDSA P-256')).toBe(true);
+    for (const k of keys) expect(k).toEqual({ algorithm: expect.stringMatching(/P-256$/), extractable: false, exportRefused: true });
   });
 
   it('delivers messages both ways in real time and shows presence', async () => {

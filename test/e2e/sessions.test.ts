@@ -7,6 +7,7 @@ import { createLogger } from '@cipherlink/kit';
 import { startStack, type Stack } from '@cipherlink/runner';
 import { createNodeClient, type CipherLinkClient, type DecryptedMessage } from '@cipherlink/client/node';
 import { launchChromium } from './browser';
+import { restoreFromRecoveryKey, saveRecoveryKey } from './recovery';
 
 /**
  * Sessions in real browsers: two tabs of one browser share one refresh cookie and stay signed in across access
@@ -44,11 +45,14 @@ async function expectSignedIn(page: Page, username: string) {
   await expect.poll(() => page.getByTestId('connection-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('open');
 }
 
-async function signUp(page: Page, username: string) {
+/** Registers and returns the recovery key the first sign-in shows once. */
+async function signUp(page: Page, username: string): Promise<string> {
   await page.getByTestId('auth-username').fill(username);
   await page.getByTestId('auth-password').fill(password);
   await page.getByTestId('auth-register').click();
+  const recoveryKey = await saveRecoveryKey(page);
   await expectSignedIn(page, username);
+  return recoveryKey;
 }
 
 async function signIn(page: Page, username: string, pw = password) {
@@ -185,9 +189,11 @@ describe('sessions screen', () => {
   it('lists both browsers of a user; revoking one returns it to sign-in with a message within seconds', async () => {
     const me = `revoke${suffix}`;
     const pageA = await openPage(await newContext());
-    await signUp(pageA, me);
+    const recoveryKey = await signUp(pageA, me);
+    // Another browser: signed in, then it restores the user's end-to-end keys with the recovery key.
     const pageB = await openPage(await newContext());
     await signIn(pageB, me);
+    await restoreFromRecoveryKey(pageB, recoveryKey);
     await expectSignedIn(pageB, me);
 
     await pageA.getByTestId('sessions-open').click();
@@ -214,9 +220,11 @@ describe('sessions screen', () => {
     const me = `account${suffix}`;
     const newPassword = 'a much longer brand new passphrase';
     const pageA = await openPage(await newContext());
-    await signUp(pageA, me);
+    const recoveryKey = await signUp(pageA, me);
+    // Another browser: signed in, then it restores the user's end-to-end keys with the recovery key.
     const pageB = await openPage(await newContext());
     await signIn(pageB, me);
+    await restoreFromRecoveryKey(pageB, recoveryKey);
     await expectSignedIn(pageB, me);
     await pageA.getByTestId('sessions-open').click();
 

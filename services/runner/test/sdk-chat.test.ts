@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CipherLinkClient, MemoryKeyStore, type DecryptedMessage } from '@cipherlink/client';
+import { CipherLinkClient, EncryptionNotReadyError, MemoryKeyStore, type DecryptedMessage } from '@cipherlink/client';
 import { startTestStack, uniqueName } from './harness';
 import type { Stack } from '../src/stack';
 
@@ -14,7 +14,7 @@ const clients: CipherLinkClient[] = [];
 const password = 'correct horse battery staple';
 
 function newClient(keyStore = new MemoryKeyStore()) {
-  const c = new CipherLinkClient({ baseUrl: stack.url, keyStore, WebSocket, cookieJar: true });
+  const c = new CipherLinkClient({ baseUrl: stack.url, keyStore, WebSocket, cookieJar: true, backupDebounceMs: 50 });
   clients.push(c);
   return c;
 }
@@ -84,14 +84,14 @@ describe('SDK to SDK through the whole stack', () => {
     expect(history.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(new Set(history.map((m) => m.id)).size).toBe(5);
 
-    // Alice reads her own sent messages from history too (the pairwise key is symmetric).
+    // Alice reads her own sent messages from history too (her device keeps its own sender keys' first shares).
     const aliceAgain = newClient(aliceKeys);
     await aliceAgain.login(aliceName, password);
     const aliceHistory = await aliceAgain.history(dm.id);
     expect(aliceHistory.filter((m) => m.body.kind === 'text')).toHaveLength(5);
   });
 
-  it('shows messages addressed to a device this client does not hold as undecryptable, never garbage', async () => {
+  it('a browser without the user’s keys reads nothing until it is restored, and never shows garbage', async () => {
     const aliceName = uniqueName('alice');
     const bobName = uniqueName('bob');
     const alice = newClient();
@@ -101,11 +101,22 @@ describe('SDK to SDK through the whole stack', () => {
     await alice.login(aliceName, password);
     const bobSession = await bob.login(bobName, password);
     const dm = await alice.openDm(bobSession.user.id);
+    const delivered = nextMessage(bob, (m) => m.body.kind === 'text');
     await alice.sendText(dm.id, 'for your first device');
-    // Bob on a fresh browser: a new device with new keys.
+    // Bob's first device got Alice's key (it decrypted the message) and puts it into his key backup (debounced;
+    // here at once).
+    await delivered;
+    await bob.flushBackup();
+    // Bob on a fresh browser: the account's keys are elsewhere, so this browser must restore before reading.
     const bobElsewhere = newClient(new MemoryKeyStore());
-    await bobElsewhere.login(bobName, password);
+    const signIn = await bobElsewhere.login(bobName, password);
+    expect(signIn.encryption).toBe('needs-restore');
+    await expect(bobElsewhere.history(dm.id)).rejects.toBeInstanceOf(EncryptionNotReadyError);
+    await expect(bobElsewhere.sendText(dm.id, 'hello?')).rejects.toBeInstanceOf(EncryptionNotReadyError);
+    // The conversation list works without keys (it is not encrypted).
+    expect((await bobElsewhere.conversations()).map((c) => c.id)).toEqual([dm.id]);
+    await bobElsewhere.restoreFromRecoveryKey(bobSession.recoveryKey!);
     const [m] = await bobElsewhere.history(dm.id);
-    expect(m?.body.kind).toBe('undecryptable');
+    expect(m?.body).toEqual({ kind: 'text', text: 'for your first device' });
   });
 });

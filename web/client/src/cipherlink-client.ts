@@ -1,17 +1,36 @@
-import type { Conversation, PresenceState, PublicUser, ServerFrame, SessionsResponse, TokenResponse } from '@cipherlink/proto';
-import { generateDeviceKeyPair, ProtocolV0, toBase64Url } from './crypto';
+import type { Conversation, PresenceState, PublicUser, SessionsResponse, TokenResponse } from '@cipherlink/proto';
+import type { ScanResult, SenderKeyShare } from './crypto/v1';
+import { checkAccount, restoreAccount, setUpAccount, type AccountDeps, type AccountKeys } from './e2ee/account';
+import type { E2eeSession } from './e2ee/e2ee-session';
+import { DeviceConnection, type ConnectionHost } from './device-connection';
+import { recordNames } from './e2ee/records';
 import { Emitter } from './emitter';
-import { NotSignedInError } from './errors';
-import { MessageSync } from './message-sync';
+import { EncryptionNotReadyError, NotSignedInError } from './errors';
 import { PeerDirectory } from './peer-directory';
-import type { DeviceKeys, KeyStore } from './store/key-store';
+import type { KeyStore } from './store/key-store';
 import { ApiError } from './transport/api-error';
 import { CipherLinkApi } from './transport/cipherlink-api';
 import { RestClient } from './transport/rest-client';
-import { NotConnectedError, SocketClient } from './transport/socket-client';
+import { NotConnectedError, type SocketClient, type SocketFatalReason } from './transport/socket-client';
 import { browserTabSync, type BroadcastChannelLike, type LockManagerLike, type TabSignOutReason } from './transport/token-sync';
 import type { WebSocketConstructor } from './transport/websocket-like';
-import type { ClientEvents, ConnectionState, DecryptedMessage, Session, SessionEndReason, SignOutReason, Unsubscribe } from './types';
+import type {
+  BackupStatus,
+  ClientEvents,
+  ConnectionState,
+  DecryptedMessage,
+  EncryptionState,
+  OwnDevice,
+  RoomMember,
+  SafetyNumberView,
+  SecurityNotice,
+  Session,
+  SessionEndReason,
+  SignInResult,
+  SignOutReason,
+  TrustState,
+  Unsubscribe,
+} from './types';
 
 export interface CipherLinkClientOptions {
   /** Origin of the API ('' = same origin in the browser; required in Node, e.g. `http://127.0.0.1:8080`). */
@@ -26,6 +45,8 @@ export interface CipherLinkClientOptions {
   sendTimeoutMs?: number;
   /** History page size (1..500). Default 200. */
   historyPageSize?: number;
+  /** How long after a sender-key change the key backup is uploaded. Default 2 s. */
+  backupDebounceMs?: number;
   /**
    * How the tabs of one browser share refreshes and sign-outs (Web Locks + BroadcastChannel). Default: the
    * browser's, unless `cookieJar` is set (Node: nothing is shared). `false` turns it off.
@@ -36,18 +57,16 @@ export interface CipherLinkClientOptions {
 /** The ways this client ends its own session on the server. */
 type PurposefulEnd = 'logout' | 'logout-everywhere' | 'account-deleted';
 
-/** How long login/resume wait for the socket before resolving anyway (state events follow). */
-const CONNECT_WAIT_MS = 10_000;
-
 interface ActiveSession {
   session: Session;
-  socket: SocketClient;
-  sync: MessageSync;
+  encryption: EncryptionState;
+  /** While encryption is ready. */
+  live?: DeviceConnection;
 }
 
 /**
- * The CipherLink SDK: sign-in, this device's keys, conversations, end-to-end encrypted messages and presence.
- * Runs in the browser and in Node 20. All cryptography happens here, behind `MessageCipher` (protocol v0 today).
+ * The CipherLink SDK: sign-in, this device's keys, conversations and rooms, end-to-end encrypted messages
+ * (protocol v1: docs/protocol-v1.md; see web/client/V1_API.md) and presence. Runs in the browser and in Node 20.
  */
 export class CipherLinkClient {
   private readonly events = new Emitter<ClientEvents>();
@@ -62,9 +81,12 @@ export class CipherLinkClient {
   private readonly watched = new Set<string>();
   /** Set while this client itself ends its session (logout everywhere, delete): a 4003 then is expected. */
   private endingOnPurpose: PurposefulEnd | undefined;
+  /** The browser's Web Locks (shared by the tabs, which share the KeyStore); none in Node. */
+  private readonly locks: LockManagerLike | undefined;
 
   constructor(private readonly opts: CipherLinkClientOptions) {
     const tabSync = opts.tabSync === false ? {} : (opts.tabSync ?? (opts.cookieJar ? {} : browserTabSync()));
+    this.locks = tabSync.locks;
     this.rest = new RestClient({
       baseUrl: opts.baseUrl.replace(/\/$/, ''),
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
@@ -91,19 +113,29 @@ export class CipherLinkClient {
     return this.state;
   }
 
+  /** This device's end-to-end encryption state (see V1_API.md, section 1). */
+  get encryptionState(): EncryptionState {
+    return this.active?.encryption ?? 'idle';
+  }
+
+  // ---- account and sessions ----
+
   /** Create an account. Does not sign in. */
   register(username: string, password: string): Promise<PublicUser> {
     return this.api.register(username, password);
   }
 
-  /** Sign in, load or create this device's keys for the user, and connect the socket. */
-  async login(username: string, password: string): Promise<Session> {
+  /**
+   * Sign in. On the user's first sign-in ever this creates their keys and resolves with `recoveryKey` (show it
+   * once). On a browser without the user's keys it resolves with `encryption: 'needs-restore'`.
+   */
+  async login(username: string, password: string): Promise<SignInResult> {
     const tokens = await this.api.login(username, password);
     return this.startSession(tokens);
   }
 
   /** After a page reload: use the refresh cookie. Null when not signed in. */
-  async resume(): Promise<Session | null> {
+  async resume(): Promise<SignInResult | null> {
     let tokens: TokenResponse;
     try {
       tokens = await this.rest.refresh();
@@ -120,6 +152,7 @@ export class CipherLinkClient {
    */
   async logout(): Promise<void> {
     if (!this.active) return;
+    await this.settleBackup(this.active);
     try {
       await this.onPurpose('logout', () => this.api.logout());
     } catch {
@@ -129,7 +162,7 @@ export class CipherLinkClient {
   }
 
   /** This user's signed-in sessions (this one first, marked `current`) and the latest security events. */
-  listSessions(): Promise<SessionsResponse> {
+  async listSessions(): Promise<SessionsResponse> {
     this.requireSession();
     return this.api.sessions();
   }
@@ -142,7 +175,7 @@ export class CipherLinkClient {
   }
 
   /** End every other session of this user; resolves with how many were ended. */
-  revokeOtherSessions(): Promise<number> {
+  async revokeOtherSessions(): Promise<number> {
     this.requireSession();
     return this.api.revokeOtherSessions();
   }
@@ -173,8 +206,115 @@ export class CipherLinkClient {
     }
   }
 
+  // ---- keys: restore, reset, backup ----
+
+  /**
+   * On a browser without the user's keys: open the key backup with the recovery key (as typed: spaces, dashes,
+   * case and O/I/L are forgiven), register this device and import every backed-up sender key. Throws
+   * InvalidRecoveryKeyError (typo), WrongBackupKeyError, NoKeyBackupError or BackupIdentityMismatchError, having
+   * changed nothing.
+   */
+  restoreFromRecoveryKey(recoveryKey: string): Promise<void> {
+    return this.restore({ recoveryKey });
+  }
+
+  /** Like `restoreFromRecoveryKey`, with the backup passphrase. Such a device cannot update the backup later. */
+  restoreFromPassphrase(passphrase: string): Promise<void> {
+    return this.restore({ passphrase });
+  }
+
+  /**
+   * The user lost the recovery key: create a new identity key, backup and recovery key (returned: show it once).
+   * Every other device of the user is removed, contacts see a changed safety number, and history this device does
+   * not hold keys for becomes unreadable.
+   */
+  async resetIdentity(): Promise<{ recoveryKey: string }> {
+    const active = this.requireSession();
+    const userId = active.session.user.id;
+    const shares = (await this.opts.keyStore.listRecords<SenderKeyShare>(userId, recordNames.sharePrefix)).map((r) => r.value);
+    await this.stopEncrypted(active);
+    const created = await setUpAccount(this.accountDeps(), userId, { senderKeys: shares });
+    await this.startEncrypted(active, created.account);
+    return { recoveryKey: created.recoveryKey };
+  }
+
+  /** Add a passphrase (>= 15 characters) as a second way to open the key backup (PBKDF2, 600,000 iterations). */
+  async setBackupPassphrase(passphrase: string): Promise<void> {
+    const { e2ee } = this.requireEncrypted();
+    if (!e2ee.backup.status.canUpdate) throw new Error('this device cannot update the key backup (restore it with the recovery key)');
+    await e2ee.backup.setPassphrase(passphrase);
+  }
+
+  /** The key backup as this device sees it. */
+  backupStatus(): BackupStatus {
+    const e2ee = this.active?.live?.e2ee;
+    return e2ee ? e2ee.backup.status : { version: null, uploading: false, canUpdate: false, hasPassphrase: false };
+  }
+
+  /** Upload pending backup changes now (normally debounced) and wait for it. */
+  async flushBackup(): Promise<void> {
+    return this.requireEncrypted().e2ee.backup.flush();
+  }
+
+  /** This user's devices (certified under the identity key this device holds). */
+  async devices(): Promise<OwnDevice[]> {
+    return this.requireEncrypted().e2ee.devices();
+  }
+
+  /** Remove another device of this user: it is signed out of end-to-end encryption and gets no new keys. */
+  async removeDevice(deviceId: string): Promise<void> {
+    const { e2ee } = this.requireEncrypted();
+    if (deviceId.toLowerCase() === e2ee.account.device.deviceId) throw new Error('remove this device by signing out and clearing the browser');
+    await this.api.removeDevice(deviceId);
+    e2ee.directory.invalidateUser(e2ee.account.userId);
+  }
+
+  // ---- trust ----
+
+  /** The safety number of this user and `userId` (compare it in person, or scan the QR payload). */
+  async safetyNumber(userId: string): Promise<SafetyNumberView> {
+    return this.requireEncrypted().e2ee.safetyNumber(userId);
+  }
+
+  /** Compare a QR payload scanned from the contact's screen with ours. */
+  async compareSafetyNumberQr(userId: string, scanned: Uint8Array): Promise<ScanResult> {
+    return this.requireEncrypted().e2ee.compareSafetyNumberQr(userId, scanned);
+  }
+
+  /** The user compared safety numbers: mark the contact's key (the one last shown) verified. */
+  async markVerified(userId: string): Promise<void> {
+    return this.requireEncrypted().e2ee.markVerified(userId);
+  }
+
+  async unmarkVerified(userId: string): Promise<void> {
+    return this.requireEncrypted().e2ee.unmarkVerified(userId);
+  }
+
+  async isVerified(userId: string): Promise<boolean> {
+    return (await this.trustOf(userId)) === 'verified';
+  }
+
+  async trustOf(userId: string): Promise<TrustState> {
+    return this.requireEncrypted().e2ee.trustOf(userId);
+  }
+
+  /** Accept a contact's new identity key (their safety number changed); unblocks sending to a verified contact. */
+  async acceptIdentityChange(userId: string): Promise<void> {
+    return this.requireEncrypted().e2ee.acceptIdentityChange(userId);
+  }
+
+  /** "Safety number changed" notices of a conversation's members, until accepted. */
+  async securityNotices(conversationId: string): Promise<SecurityNotice[]> {
+    const { e2ee } = this.requireEncrypted();
+    const conv = await this.conversationById(conversationId.toLowerCase());
+    const members = new Set((conv?.members ?? []).map((m) => m.id.toLowerCase()));
+    return (await e2ee.trust.pendingChanges()).filter((p) => members.has(p.userId)).map((p) => ({ userId: p.userId, kind: 'identity-changed', at: p.at }));
+  }
+
+  // ---- conversations and rooms ----
+
   /** The user with this username, or null. */
-  findUser(username: string): Promise<PublicUser | null> {
+  async findUser(username: string): Promise<PublicUser | null> {
     this.requireSession();
     return this.api.userByName(username);
   }
@@ -182,43 +322,107 @@ export class CipherLinkClient {
   /** Open (or get) the DM with a user. */
   async openDm(peerUserId: string): Promise<Conversation> {
     this.requireSession();
-    const conv = await this.api.openDm(peerUserId);
-    this.convs.set(conv.id, conv);
-    this.events.emit('conversations', [...this.convs.values()]);
-    return conv;
+    return this.remember(await this.api.openDm(peerUserId));
   }
 
-  /** The user's conversations, fresh from the server; also emitted as 'conversations'. */
+  /** The user's conversations (DMs and rooms), fresh from the server; also emitted as 'conversations'. */
   async conversations(): Promise<Conversation[]> {
     this.requireSession();
     const list = await this.api.conversations();
     this.convs.clear();
-    for (const c of list) this.convs.set(c.id, c);
+    for (const c of list) this.convs.set(c.id.toLowerCase(), c);
     this.events.emit('conversations', list);
     return list;
   }
+
+  /** Create a room; the caller is its only member and admin. */
+  async createRoom(name: string): Promise<Conversation> {
+    this.requireSession();
+    return this.remember(await this.api.createRoom(name));
+  }
+
+  /** Add a user (by id or username) to a room (admins only). */
+  async addMember(conversationId: string, user: string): Promise<Conversation> {
+    this.requireSession();
+    let userId = user;
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(user)) {
+      const found = await this.api.userByName(user);
+      if (!found) throw new ApiError(404, 'not_found', 'user not found');
+      userId = found.id;
+    }
+    this.active?.live?.e2ee.directory.invalidateConversation(conversationId);
+    return this.remember(await this.api.addRoomMember(conversationId, userId));
+  }
+
+  /** Remove a member from a room (admins; removing yourself is leaving). */
+  async removeMember(conversationId: string, userId: string): Promise<void> {
+    const active = this.requireSession();
+    await this.api.removeRoomMember(conversationId, userId);
+    if (userId.toLowerCase() === active.session.user.id.toLowerCase()) await this.leftConversation(conversationId);
+    else {
+      active.live?.e2ee.directory.invalidateConversation(conversationId);
+      await this.conversations().catch(() => undefined);
+    }
+  }
+
+  /** Make a member a room admin (admins only). */
+  async makeAdmin(conversationId: string, userId: string): Promise<Conversation> {
+    this.requireSession();
+    return this.remember(await this.api.makeRoomAdmin(conversationId, userId));
+  }
+
+  /** Leave a room: this device forgets its keys for it. */
+  async leaveRoom(conversationId: string): Promise<void> {
+    return this.removeMember(conversationId, this.requireSession().session.user.id);
+  }
+
+  /** A conversation's members with roles, trust and devices (each certificate verified). */
+  async listMembers(conversationId: string): Promise<RoomMember[]> {
+    return this.requireEncrypted().e2ee.listMembers(conversationId);
+  }
+
+  // ---- messages ----
 
   /**
    * Every message of a conversation this client can know of, decrypted, deduplicated, sorted by seq (pending
    * last). Fetches only what came after the last seq already held; new messages are also emitted as 'message'.
    */
-  history(conversationId: string): Promise<DecryptedMessage[]> {
-    return this.requireSession().sync.history(conversationId);
+  async history(conversationId: string): Promise<DecryptedMessage[]> {
+    return this.requireEncrypted().sync.history(conversationId);
   }
 
   /**
-   * Encrypt and send a text. Emits 'message' with status 'pending' at once; resolves with status 'sent' and its
-   * seq when the server acknowledges; rejects (and emits status 'failed') on an error frame, when the socket
-   * does not open in time, or when no ack arrives within `sendTimeoutMs`.
+   * Encrypt and send a text (optionally a reply: its start is quoted). Emits 'message' with status 'pending' at
+   * once; resolves with status 'sent' and its seq when the server acknowledges; rejects (and emits status
+   * 'failed') on an error frame, when the socket does not open in time, or when no ack arrives in time. Throws
+   * before anything is shown when a verified contact's identity changed (UntrustedIdentityError).
    */
-  sendText(conversationId: string, text: string): Promise<DecryptedMessage> {
-    return this.requireSession().sync.sendText(conversationId, text);
+  async sendText(conversationId: string, text: string, opts: { replyTo?: string } = {}): Promise<DecryptedMessage> {
+    return this.requireEncrypted().sync.sendText(conversationId, text, opts);
   }
+
+  /** Toggle the user's reaction (or set it explicitly with `remove`); resolves with the message as shown. */
+  async react(messageId: string, emoji: string, opts: { remove?: boolean } = {}): Promise<DecryptedMessage> {
+    const { sync } = this.requireEncrypted();
+    return sync.react(messageId, emoji, opts.remove ?? sync.hasMyReaction(messageId, emoji));
+  }
+
+  /** Replace the text of one of the user's own messages. */
+  async edit(messageId: string, text: string): Promise<DecryptedMessage> {
+    return this.requireEncrypted().sync.edit(messageId, text);
+  }
+
+  /** Delete one of the user's own messages for everyone. */
+  async deleteMessage(messageId: string): Promise<DecryptedMessage> {
+    return this.requireEncrypted().sync.deleteMessage(messageId);
+  }
+
+  // ---- presence ----
 
   /** Receive presence changes of these users (added to the watched set; survives reconnects). */
   watchPresence(userIds: string[]): void {
     for (const id of userIds) this.watched.add(id);
-    const socket = this.active?.socket;
+    const socket = this.active?.live?.socket;
     if (socket?.state === 'open') this.sendPresenceWatch(socket);
   }
 
@@ -230,18 +434,43 @@ export class CipherLinkClient {
   /** Disconnect and stop; the server session stays (use logout to end it). */
   async close(): Promise<void> {
     const active = this.active;
+    if (active) await this.settleBackup(active);
     this.active = undefined;
     this.rest.pauseRefresh();
-    if (active) {
-      active.sync.failAllPending(new NotConnectedError('client closed'));
-      await active.socket.close();
-    }
+    if (active) await this.stopEncrypted(active, new NotConnectedError('client closed'));
     this.setState('closed');
+  }
+
+  // ---- internals ----
+
+  /** A pending (debounced) backup upload goes out before the session ends, if it can within a few seconds. */
+  private async settleBackup(active: ActiveSession): Promise<void> {
+    const live = active.live;
+    if (!live) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([live.e2ee.backup.flush().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 3_000)))]);
+    clearTimeout(timer);
   }
 
   private requireSession(): ActiveSession {
     if (!this.active) throw new NotSignedInError();
     return this.active;
+  }
+
+  private requireEncrypted(): DeviceConnection {
+    const active = this.requireSession();
+    if (!active.live) throw new EncryptionNotReadyError(active.encryption);
+    return active.live;
+  }
+
+  private accountDeps(): AccountDeps {
+    return { api: this.api, store: this.opts.keyStore };
+  }
+
+  private remember(conv: Conversation): Conversation {
+    this.convs.set(conv.id.toLowerCase(), conv);
+    this.events.emit('conversations', [...this.convs.values()]);
+    return conv;
   }
 
   /**
@@ -258,119 +487,129 @@ export class CipherLinkClient {
     }
   }
 
-  /** `tokens` are already the RestClient's (login or refresh). */
-  private async startSession(tokens: TokenResponse): Promise<Session> {
+  /** `tokens` are already the RestClient's (login or refresh). Sets up, loads or defers this device's keys. */
+  private async startSession(tokens: TokenResponse): Promise<SignInResult> {
     if (this.active) await this.close();
     this.rest.resumeRefresh();
-    const device = await this.ensureDevice(tokens.user.id);
-    const session: Session = { user: tokens.user, deviceId: device.deviceId, sessionId: tokens.sessionId };
-    const cipher = new ProtocolV0({ deviceId: device.deviceId, privateKey: device.privateKey });
-    const WebSocketCtor = this.WebSocketCtor;
-    if (!WebSocketCtor) throw new Error('no WebSocket implementation: pass `WebSocket` (the ws package) in Node');
-    const sendTimeoutMs = this.opts.sendTimeoutMs ?? 15_000;
-    const socket: SocketClient = new SocketClient({
-      baseUrl: this.opts.baseUrl,
-      WebSocket: WebSocketCtor,
-      deviceId: device.deviceId,
-      getToken: (refused) => this.rest.accessToken(refused),
-      onFrame: (frame) => this.onFrame(frame),
-      onState: (s) => this.setState(s),
-      onReady: (_frame, reconnect) => this.onReady(socket, reconnect),
-      onFatal: (reason) => this.serverEndedSession(reason),
-      sendTimeoutMs,
-    });
-    const sync = new MessageSync({
-      session,
-      api: this.api,
-      peers: this.peers,
-      cipher,
-      conversation: (id) => this.conversationById(id),
-      sendFrame: (frame) => socket.send(frame),
-      emit: (m) => this.events.emit('message', m),
-      ackTimeoutMs: sendTimeoutMs,
-      ...(this.opts.historyPageSize ? { historyPageSize: this.opts.historyPageSize } : {}),
-    });
-    this.active = { session, socket, sync };
-    socket.start();
-    try {
-      await socket.whenOpen(CONNECT_WAIT_MS);
-    } catch {
-      // Not fatal: the socket keeps retrying and 'connection' events report it; a fatal failure ends the session.
-    }
-    if (!this.active) throw new NotSignedInError();
-    return session;
+    const userId = tokens.user.id;
+    const check = await checkAccount(this.accountDeps(), userId);
+    let account: AccountKeys | undefined;
+    let recoveryKey: string | undefined;
+    if (check.state === 'needs-setup') ({ account, recoveryKey } = await setUpAccount(this.accountDeps(), userId));
+    else if (check.state === 'ready') account = check.account;
+    const active: ActiveSession = {
+      session: { user: tokens.user, deviceId: '', sessionId: tokens.sessionId },
+      encryption: check.state === 'device-removed' || check.state === 'needs-restore' ? check.state : 'idle',
+    };
+    this.active = active;
+    if (account) await this.startEncrypted(active, account);
+    else this.events.emit('encryption', { state: active.encryption });
+    if (this.active !== active) throw new NotSignedInError();
+    return { ...active.session, encryption: active.encryption, ...(recoveryKey !== undefined ? { recoveryKey } : {}) };
   }
 
-  /**
-   * This browser's device for the user: the stored one if the directory still knows it, otherwise a new key pair
-   * registered with the directory and then saved (the private key never leaves the KeyStore).
-   */
-  private async ensureDevice(userId: string): Promise<DeviceKeys> {
-    const stored = await this.opts.keyStore.loadDevice(userId);
-    if (stored) {
-      const published = toBase64Url(stored.publicKeyRaw);
-      const devices = await this.peers.devices(userId, true);
-      if (devices.some((d) => d.id === stored.deviceId && d.publicKey === published)) return stored;
+  private async restore(secret: { recoveryKey: string } | { passphrase: string }): Promise<void> {
+    const active = this.requireSession();
+    if (active.live) throw new Error('this device already holds the keys');
+    const restored = await restoreAccount(this.accountDeps(), active.session.user.id, secret);
+    await this.startEncrypted(active, restored.account, {
+      restored: true,
+      beforeConnect: async (e2ee) => {
+        await e2ee.importShares(restored.senderKeys);
+      },
+    });
+  }
+
+  /** Start everything that needs this device's keys: the e2ee session, the socket, the message sync. */
+  private async startEncrypted(active: ActiveSession, account: AccountKeys, opts: { restored?: boolean; beforeConnect?: (e2ee: E2eeSession) => Promise<void> } = {}): Promise<void> {
+    const WebSocketCtor = this.WebSocketCtor;
+    if (!WebSocketCtor) throw new Error('no WebSocket implementation: pass `WebSocket` (the ws package) in Node');
+    const session: Session = { ...active.session, deviceId: account.device.deviceId };
+    active.session = session;
+    const live = await DeviceConnection.open({
+      api: this.api,
+      store: this.opts.keyStore,
+      peers: this.peers,
+      baseUrl: this.opts.baseUrl,
+      WebSocket: WebSocketCtor,
+      getToken: (refused) => this.rest.accessToken(refused),
+      account,
+      session,
+      host: this.hostFor(active),
+      ...(this.locks ? { lock: this.locks.request.bind(this.locks) } : {}),
+      sendTimeoutMs: this.opts.sendTimeoutMs ?? 15_000,
+      ...(this.opts.historyPageSize ? { historyPageSize: this.opts.historyPageSize } : {}),
+      ...(this.opts.backupDebounceMs !== undefined ? { backupDebounceMs: this.opts.backupDebounceMs } : {}),
+      ...(opts.restored ? { requestKeysOnReady: true } : {}),
+      ...(opts.beforeConnect ? { beforeConnect: opts.beforeConnect } : {}),
+    });
+    if (this.active !== active) {
+      await live.close();
+      throw new NotSignedInError();
     }
-    const pair = await generateDeviceKeyPair();
-    const device = await this.api.registerDevice(toBase64Url(pair.publicKeyRaw));
-    const keys: DeviceKeys = { deviceId: device.id, privateKey: pair.privateKey, publicKeyRaw: pair.publicKeyRaw };
-    await this.opts.keyStore.saveDevice(userId, keys);
-    this.peers.forget(userId);
-    return keys;
+    active.live = live;
+    this.setEncryption(active, 'ready');
+  }
+
+  /** What a device connection of `active` may use of this client; inert once that session is over. */
+  private hostFor(active: ActiveSession): ConnectionHost {
+    const current = () => this.active === active;
+    return {
+      events: this.events,
+      refreshConversations: () => (current() ? this.conversations() : Promise.resolve()),
+      conversationIds: () => [...this.convs.keys()],
+      conversationById: (id) => this.conversationById(id.toLowerCase()),
+      sharedConversations: (userId) =>
+        [...this.convs.values()].filter((c) => c.members.some((m) => m.id.toLowerCase() === userId.toLowerCase())).map((c) => c.id),
+      presence: (p) => {
+        this.presenceByUser.set(p.userId, p);
+        this.events.emit('presence', p);
+      },
+      socketReady: (socket) => {
+        if (this.watched.size) this.sendPresenceWatch(socket);
+      },
+      setState: (s) => current() && this.setState(s),
+      socketEnded: (reason) => current() && this.socketEnded(active, reason),
+      deviceRemoved: () => void this.deviceRemoved(active),
+      leftConversation: (conv) => void this.leftConversation(conv),
+    };
+  }
+
+  private async stopEncrypted(active: ActiveSession, err: Error = new NotConnectedError('signed out')): Promise<void> {
+    const live = active.live;
+    if (!live) return;
+    active.live = undefined;
+    await live.close(err);
+  }
+
+  private setEncryption(active: ActiveSession, state: EncryptionState): void {
+    if (active.encryption === state) return;
+    active.encryption = state;
+    if (this.active === active) this.events.emit('encryption', { state });
+  }
+
+  /** This device is no longer part of the account (removed, or the identity was reset elsewhere). */
+  private async deviceRemoved(active: ActiveSession): Promise<void> {
+    if (this.active !== active || !active.live) return;
+    await this.stopEncrypted(active, new NotConnectedError('this device was removed'));
+    active.session = { ...active.session, deviceId: '' };
+    this.setEncryption(active, 'device-removed');
+    this.setState('closed');
+  }
+
+  private async leftConversation(conversationId: string): Promise<void> {
+    const conv = conversationId.toLowerCase();
+    const live = this.active?.live;
+    if (live) {
+      live.sync.forget(conv);
+      await live.e2ee.keys.dropConversation(conv).catch(() => undefined);
+    }
+    if (this.convs.delete(conv)) this.events.emit('conversations', [...this.convs.values()]);
   }
 
   private async conversationById(id: string): Promise<Conversation | undefined> {
     if (!this.convs.has(id)) await this.conversations();
     return this.convs.get(id);
-  }
-
-  private onReady(socket: SocketClient, reconnect: boolean): void {
-    if (this.watched.size) this.sendPresenceWatch(socket);
-    if (!this.active) return;
-    const readyAt = Date.now();
-    const sync = this.active.sync;
-    void (async () => {
-      // Anything that happened while no socket delivered to us: new conversations (after a reconnect), then the
-      // tail of every conversation we hold messages of. Even the first socket needs the latter: history may have
-      // been loaded over REST before it became ready, and nothing delivered what came in between.
-      if (reconnect) {
-        try {
-          await this.conversations();
-        } catch {
-          // Keep going with what we know; the next reconnect retries.
-        }
-      }
-      const ids = new Set([...(reconnect ? this.convs.keys() : []), ...sync.knownConversations()]);
-      await Promise.all([...ids].map((id) => sync.history(id).catch(() => undefined)));
-      // Sends the lost socket may have swallowed: whatever the history sync did not find stored goes out again.
-      if (this.active?.sync === sync) sync.resendUnacked(readyAt);
-    })();
-  }
-
-  private onFrame(frame: ServerFrame): void {
-    const sync = this.active?.sync;
-    if (!sync) return;
-    switch (frame.type) {
-      case 'message':
-        void sync.onMessage(frame.message).catch(() => undefined);
-        break;
-      case 'message.ack':
-        void sync.onAck(frame).catch(() => undefined);
-        break;
-      case 'error':
-        if (frame.ref) sync.onSendError(frame.ref, frame.code, frame.message, frame.retryAfterSeconds);
-        break;
-      case 'presence':
-        this.presenceByUser.set(frame.presence.userId, frame.presence);
-        this.events.emit('presence', frame.presence);
-        break;
-      case 'conversation.added':
-        void this.conversations().catch(() => undefined);
-        break;
-      default:
-        break;
-    }
   }
 
   private sendPresenceWatch(socket: SocketClient): void {
@@ -382,6 +621,11 @@ export class CipherLinkClient {
     if (this.state === state) return;
     this.state = state;
     this.events.emit('connection', state);
+  }
+
+  private socketEnded(active: ActiveSession, reason: SocketFatalReason): void {
+    if (reason === 'device-removed') void this.deviceRemoved(active);
+    else this.serverEndedSession(reason);
   }
 
   /** The server ended the session (socket closed with 4003, refresh refused, token refused). */
@@ -407,14 +651,14 @@ export class CipherLinkClient {
     }
     if (announce) this.rest.announceSignedOut(announce);
     this.active = undefined;
-    active.sync.failAllPending(new NotConnectedError('signed out'));
-    void active.socket.close();
+    void this.stopEncrypted(active);
     this.rest.clearSession();
     this.peers.clear();
     this.convs.clear();
     this.presenceByUser.clear();
     this.watched.clear();
     this.setState('closed');
+    this.events.emit('encryption', { state: 'idle' });
     if (ended) this.events.emit('session-ended', { reason: ended });
     this.events.emit('signedOut', { reason });
   }

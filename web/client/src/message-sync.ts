@@ -1,29 +1,27 @@
-import type { ClientFrame, Conversation, StoredMessage } from '@cipherlink/proto';
-import { DecryptionError, fromBase64Url, InvalidPublicKeyError, type MessageCipher } from './crypto';
-import { ConversationLog } from './conversation-log';
-import { AckTimeoutError, SendRejectedError, UnsupportedConversationError } from './errors';
+import type { ClientFrame, StoredMessage } from '@cipherlink/proto';
+import { encodePayload, MAX_PAYLOAD_BYTES, type MessagePayload } from './crypto/v1';
+import { ConversationLog, type ItemContent, type LogChange, type LogItem, type MessageMeta } from './conversation-log';
+import type { DecryptOutcome, MessageCrypto } from './e2ee/message-crypto';
+import { AckTimeoutError, EditNotAllowedError, MessageNotFoundError, MessageTooLongError, SendRejectedError } from './errors';
 import { KeyedSerial } from './keyed-serial';
-import { UnknownDeviceError, type PeerDirectory } from './peer-directory';
 import type { CipherLinkApi } from './transport/cipherlink-api';
-import type { DecryptedMessage, MessageBody, Session } from './types';
+import type { DecryptedMessage, Session } from './types';
 import { uuidv7 } from './uuidv7';
 
 export interface MessageSyncDeps {
   session: Pick<Session, 'user' | 'deviceId'>;
   api: CipherLinkApi;
-  peers: PeerDirectory;
-  cipher: MessageCipher;
-  /** The conversation with this id (from the client's cache, refreshed when unknown). */
-  conversation: (id: string) => Promise<Conversation | undefined>;
+  crypto: MessageCrypto;
   /** Send one frame on the socket (waits for open, rejects when it cannot). */
   sendFrame: (frame: ClientFrame) => Promise<void>;
   emit: (message: DecryptedMessage) => void;
+  emitRemoved: (removed: { conversationId: string; id: string }) => void;
   historyPageSize?: number;
   ackTimeoutMs?: number;
 }
 
 interface PendingSend {
-  resolve: (m: DecryptedMessage) => void;
+  resolve: () => void;
   reject: (err: Error) => void;
   /** Start the ack timeout again (the frame was sent again). */
   restartTimer: () => void;
@@ -41,21 +39,22 @@ interface PendingSend {
 const MAX_RATE_LIMITED_RESENDS = 5;
 /** Wait this long before a resend when a `rate_limited` frame does not say how long. */
 const DEFAULT_RETRY_AFTER_SECONDS = 1;
+/** A reply quotes at most this many code points of the answered text (a preview; the payload allows 4096 units). */
+const REPLY_QUOTE_CHARS = 200;
 
 /**
  * Keeps every conversation's messages in order and without duplicates: realtime frames, acks and history pages
- * go through one queue per conversation; a sequence gap triggers a history fetch; decryption failures become
- * 'undecryptable' messages instead of errors.
+ * go through one queue per conversation; a sequence gap triggers a history fetch; messages that cannot be decrypted
+ * become 'undecryptable' items instead of errors, and those waiting for a sender key are decrypted again when it
+ * arrives (`keyArrived`). Texts, reactions, edits and deletes are all encrypted payloads; the conversation log
+ * applies the actions to their targets.
  */
 export class MessageSync {
   private readonly logs = new Map<string, ConversationLog>();
   private readonly serial = new KeyedSerial();
   private readonly pending = new Map<string, PendingSend>();
-  /**
-   * Messages whose decryption failed for a transient reason (network), by id, with their stored copy: decrypted
-   * again by the next `history()` of their conversation (a reconnect runs one), or when another copy arrives.
-   */
-  private readonly retryDecrypt = new Map<string, StoredMessage>();
+  /** Messages to decrypt again, by id: `key` ones when a key of their conversation arrives, all at the next sync. */
+  private readonly retryDecrypt = new Map<string, { stored: StoredMessage; when: 'key' | 'sync' }>();
 
   constructor(private readonly deps: MessageSyncDeps) {}
 
@@ -66,24 +65,49 @@ export class MessageSync {
 
   /** Fetch everything after the last contiguous seq, then return the whole local copy in order. */
   async history(conversationId: string): Promise<DecryptedMessage[]> {
-    await this.serial.run(conversationId, async () => {
-      await this.fetchAfter(conversationId);
-      await this.retryFailedDecryptions(conversationId);
+    const conv = conversationId.toLowerCase();
+    await this.serial.run(conv, async () => {
+      await this.fetchAfter(conv);
+      await this.retry(conv, 'any');
     });
-    return this.logOf(conversationId).list();
+    return this.logOf(conv).list();
+  }
+
+  /** A sender key of this conversation arrived: decrypt again what was waiting for one. */
+  keyArrived(conversationId: string): Promise<void> {
+    const conv = conversationId.toLowerCase();
+    return this.serial.run(conv, () => this.retry(conv, 'key'));
+  }
+
+  /** Forget a conversation (the user left it). */
+  forget(conversationId: string): void {
+    const conv = conversationId.toLowerCase();
+    this.logs.delete(conv);
+    for (const [id, r] of [...this.retryDecrypt]) if (r.stored.conversationId.toLowerCase() === conv) this.retryDecrypt.delete(id);
+  }
+
+  /** The message with this id, as shown (undefined for unknown ids and for reactions, edits and deletes). */
+  find(messageId: string): DecryptedMessage | undefined {
+    const id = messageId.toLowerCase();
+    for (const log of this.logs.values()) {
+      const m = log.view(id);
+      if (m) return m;
+    }
+    return undefined;
   }
 
   /** A `message` frame: merge (own echo), fill a gap through history, or append. */
   onMessage(stored: StoredMessage): Promise<void> {
-    return this.serial.run(stored.conversationId, async () => {
-      const log = this.logOf(stored.conversationId);
+    const conv = stored.conversationId.toLowerCase();
+    return this.serial.run(conv, async () => {
+      const log = this.logOf(conv);
       if (stored.seq > log.lastSeq + 1) {
         try {
-          await this.fetchAfter(stored.conversationId);
+          await this.fetchAfter(conv);
         } catch {
           // History unavailable: still show this message; lastSeq stays put so the next sync fills the gap.
         }
-        if (log.get(stored.id)?.seq) return;
+        if (log.get(stored.id.toLowerCase())?.meta.seq) return;
       }
       await this.ingest(stored, log);
       if (stored.seq === log.lastSeq + 1) log.lastSeq = stored.seq;
@@ -92,25 +116,23 @@ export class MessageSync {
 
   /** A `message.ack` for one of our sends. */
   onAck(ack: { id: string; conversationId: string; seq: number }): Promise<void> {
-    return this.serial.run(ack.conversationId, async () => {
-      const log = this.logOf(ack.conversationId);
+    const conv = ack.conversationId.toLowerCase();
+    return this.serial.run(conv, async () => {
+      const log = this.logOf(conv);
       if (ack.seq > log.lastSeq + 1) {
         // Our message got a seq past the end of what we hold: messages before it were not delivered to us.
         try {
-          await this.fetchAfter(ack.conversationId);
+          await this.fetchAfter(conv);
         } catch {
           // History unavailable: the next sync (reconnect, next gap) fills it.
         }
       }
-      const mine = log.get(ack.id);
+      const id = ack.id.toLowerCase();
+      const mine = log.get(id);
       if (!mine) return;
-      const sent: DecryptedMessage = { ...mine, seq: ack.seq, status: 'sent' };
-      if (mine.seq !== ack.seq || mine.status !== 'sent') {
-        log.put(sent);
-        this.deps.emit(sent);
-      }
+      if (mine.meta.seq !== ack.seq || mine.meta.status !== 'sent') this.apply(log.put({ ...mine, meta: { ...mine.meta, seq: ack.seq, status: 'sent' } }), conv);
       if (ack.seq === log.lastSeq + 1) log.lastSeq = ack.seq;
-      this.settle(ack.id, sent);
+      this.settle(id);
     });
   }
 
@@ -118,13 +140,13 @@ export class MessageSync {
    * An `error` frame answering one of our sends. `rate_limited` is not a failure yet: the message stays pending
    * and goes out again (same id) after the delay the server asked for, a few times at most.
    */
-  onSendError(ref: string, code: SendRejectedError['code'], message: string, retryAfterSeconds?: number): void {
-    const p = this.pending.get(ref);
-    if (!p) return;
+  onSendError(ref: string, code: SendRejectedError['code'], message: string, retryAfterSeconds?: number): boolean {
+    const p = this.pending.get(ref.toLowerCase());
+    if (!p) return false;
     const frame = p.frame;
     if (code !== 'rate_limited' || !frame || p.rateLimited >= MAX_RATE_LIMITED_RESENDS) {
       p.reject(new SendRejectedError(code, message));
-      return;
+      return true;
     }
     p.rateLimited++;
     p.stopTimer();
@@ -133,61 +155,52 @@ export class MessageSync {
     const delayMs = (retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS) * 1000 + Math.floor(Math.random() * 250);
     p.resendTimer = setTimeout(() => {
       p.resendTimer = undefined;
-      if (this.pending.get(ref) !== p) return;
+      if (this.pending.get(ref.toLowerCase()) !== p) return;
       p.sentAt = Date.now();
       p.restartTimer();
       this.deps.sendFrame(frame).catch((err: unknown) => p.reject(err as Error));
     }, delayMs);
+    return true;
   }
 
-  /** Encrypt, send, and resolve on the server's ack (see CipherLinkClient.sendText). */
-  async sendText(conversationId: string, text: string): Promise<DecryptedMessage> {
-    const { session, cipher } = this.deps;
-    const log = this.logOf(conversationId);
-    const draft: DecryptedMessage = {
-      id: uuidv7(),
-      conversationId,
-      seq: 0,
-      senderUserId: session.user.id,
-      senderDeviceId: session.deviceId,
-      createdAt: new Date().toISOString(),
-      status: 'pending',
-      body: { kind: 'text', text },
-      mine: true,
-    };
-    log.put(draft);
-    this.deps.emit(draft);
-    try {
-      const peerUserId = await this.peerOf(conversationId);
-      const recipient = await this.deps.peers.newestDevice(peerUserId);
-      const envelope = await cipher.encrypt({
-        conversationId,
-        messageId: draft.id,
-        recipientDeviceId: recipient.id,
-        recipientPublicKey: fromBase64Url(recipient.publicKey),
-        content: { t: 'text', text },
-      });
-      // Register before sending: an ack (or an error frame) can arrive before `send` resolves.
-      const acked = this.awaitAck(draft.id);
-      const frame: ClientFrame = { type: 'message.send', id: draft.id, conversationId, envelope };
-      const p = this.pending.get(draft.id);
-      if (p) p.frame = frame;
-      try {
-        await this.deps.sendFrame(frame);
-        if (p && p.sentAt === undefined) p.sentAt = Date.now();
-      } catch (err) {
-        this.pending.get(draft.id)?.reject(err as Error);
-      }
-      return await acked;
-    } catch (err) {
-      const current = log.get(draft.id) ?? draft;
-      if (current.status !== 'sent') {
-        const failed: DecryptedMessage = { ...current, status: 'failed' };
-        log.put(failed);
-        this.deps.emit(failed);
-      }
-      throw err;
+  /** Encrypt and send a text, optionally answering another message (its start is quoted). */
+  async sendText(conversationId: string, text: string, opts: { replyTo?: string } = {}): Promise<DecryptedMessage> {
+    const payload: MessagePayload = { type: 'text', text };
+    if (opts.replyTo) {
+      const target = this.find(opts.replyTo);
+      if (!target || target.conversationId.toLowerCase() !== conversationId.toLowerCase()) throw new MessageNotFoundError('the message to reply to is not in this conversation');
+      payload.reply = { messageId: target.id.toLowerCase() };
+      if (target.body.kind === 'text') payload.reply.quote = quoteOf(target.body.text);
     }
+    const item = await this.sendPayload(conversationId, payload);
+    return this.logOf(conversationId.toLowerCase()).view(item.meta.id)!;
+  }
+
+  /** Add (or, with `remove`, take back) the user's reaction to a message; resolves with the message as shown. */
+  async react(messageId: string, emoji: string, remove: boolean): Promise<DecryptedMessage> {
+    const target = this.requireTarget(messageId);
+    await this.sendPayload(target.conversationId, { type: 'reaction', messageId: target.id.toLowerCase(), emoji, remove });
+    return this.find(target.id) ?? target;
+  }
+
+  /** Replace the text of one of the user's own messages. */
+  async edit(messageId: string, text: string): Promise<DecryptedMessage> {
+    const target = this.requireOwn(messageId);
+    if (target.body.kind !== 'text') throw new EditNotAllowedError('only a text can be edited');
+    await this.sendPayload(target.conversationId, { type: 'edit', messageId: target.id.toLowerCase(), text });
+    return this.find(target.id) ?? target;
+  }
+
+  /** Delete one of the user's own messages for everyone (a tombstone). */
+  async deleteMessage(messageId: string): Promise<DecryptedMessage> {
+    const target = this.requireOwn(messageId);
+    await this.sendPayload(target.conversationId, { type: 'delete', messageId: target.id.toLowerCase() });
+    return this.find(target.id) ?? target;
+  }
+
+  /** Whether the user has reacted with `emoji` to the message (for toggling). */
+  hasMyReaction(messageId: string, emoji: string): boolean {
+    return this.find(messageId)?.reactions?.some((r) => r.emoji === emoji && r.mine) ?? false;
   }
 
   /**
@@ -211,7 +224,70 @@ export class MessageSync {
     for (const p of [...this.pending.values()]) p.reject(err);
   }
 
-  private awaitAck(id: string): Promise<DecryptedMessage> {
+  /**
+   * Draft, encrypt, send, and resolve on the server's ack. The draft is shown at once (status 'pending') for texts;
+   * reactions, edits and deletes change their target when stored. Rejects (and marks a text 'failed') on an error
+   * frame, when the socket does not open in time, or when no ack arrives within the ack timeout.
+   */
+  private async sendPayload(conversationId: string, payload: MessagePayload): Promise<LogItem> {
+    const { session, crypto } = this.deps;
+    const conv = conversationId.toLowerCase();
+    checkEncodable(payload);
+    // Refuse before anything is shown: a blocked identity change, or nobody to encrypt to.
+    await crypto.checkCanSend(conv);
+    const log = this.logOf(conv);
+    const id = uuidv7();
+    const meta: MessageMeta = {
+      id,
+      conversationId: conv,
+      seq: 0,
+      senderUserId: session.user.id,
+      senderDeviceId: session.deviceId,
+      createdAt: new Date().toISOString(),
+      status: 'pending',
+      mine: true,
+      protocol: 1,
+    };
+    const draft: LogItem = { meta, content: contentOf(payload) };
+    this.apply(log.put(draft), conv);
+    try {
+      const envelope = await crypto.encrypt(conv, id, payload);
+      // Register before sending: an ack (or an error frame) can arrive before `send` resolves.
+      const acked = this.awaitAck(id);
+      const frame: ClientFrame = { type: 'message.send', id, conversationId: conv, envelope };
+      const p = this.pending.get(id);
+      if (p) p.frame = frame;
+      try {
+        await this.deps.sendFrame(frame);
+        if (p && p.sentAt === undefined) p.sentAt = Date.now();
+      } catch (err) {
+        this.pending.get(id)?.reject(err as Error);
+      }
+      await acked;
+      return log.get(id) ?? draft;
+    } catch (err) {
+      await this.serial.run(conv, async () => {
+        const current = log.get(id) ?? draft;
+        if (current.meta.status !== 'sent') this.apply(log.put({ ...current, meta: { ...current.meta, status: 'failed' } }), conv);
+      });
+      throw err;
+    }
+  }
+
+  private requireTarget(messageId: string): DecryptedMessage {
+    const target = this.find(messageId);
+    if (!target) throw new MessageNotFoundError('no such message');
+    return target;
+  }
+
+  private requireOwn(messageId: string): DecryptedMessage {
+    const target = this.requireTarget(messageId);
+    if (target.senderUserId.toLowerCase() !== this.deps.session.user.id.toLowerCase()) throw new EditNotAllowedError('only the author may edit or delete a message');
+    if (target.body.kind === 'deleted') throw new EditNotAllowedError('the message was deleted');
+    return target;
+  }
+
+  private awaitAck(id: string): Promise<void> {
     return new Promise((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const done = () => {
@@ -232,20 +308,25 @@ export class MessageSync {
         restartTimer,
         stopTimer: () => clearTimeout(timer),
         rateLimited: 0,
-        resolve: (m) => (done(), resolve(m)),
+        resolve: () => (done(), resolve()),
         reject: (e) => (done(), reject(e)),
       });
     });
   }
 
-  private settle(id: string, message: DecryptedMessage): void {
-    this.pending.get(id)?.resolve(message);
+  private settle(id: string): void {
+    this.pending.get(id)?.resolve();
   }
 
   private logOf(conversationId: string): ConversationLog {
     let log = this.logs.get(conversationId);
-    if (!log) this.logs.set(conversationId, (log = new ConversationLog()));
+    if (!log) this.logs.set(conversationId, (log = new ConversationLog(this.deps.session.user.id)));
     return log;
+  }
+
+  private apply(change: LogChange, conversationId: string): void {
+    for (const m of change.changed) this.deps.emit(m);
+    for (const id of change.removed) this.deps.emitRemoved({ conversationId, id });
   }
 
   /** Page through history after lastSeq. The server returns every message after it, so lastSeq jumps to the max. */
@@ -266,84 +347,99 @@ export class MessageSync {
     }
   }
 
-  /** Decrypt again the messages of a conversation whose keys were unavailable (offline) last time. */
-  private async retryFailedDecryptions(conversationId: string): Promise<void> {
+  /** Decrypt again the messages of a conversation that could not be read before (`key`: only those awaiting a key). */
+  private async retry(conversationId: string, which: 'key' | 'any'): Promise<void> {
     const log = this.logOf(conversationId);
-    for (const stored of [...this.retryDecrypt.values()]) {
-      if (stored.conversationId === conversationId) await this.ingest(stored, log);
+    for (const r of [...this.retryDecrypt.values()]) {
+      if (r.stored.conversationId.toLowerCase() !== conversationId) continue;
+      if (which === 'key' && r.when !== 'key') continue;
+      await this.ingest(r.stored, log);
     }
   }
 
-  /** Add or merge one stored message; emits when something the UI shows changed. */
+  /** Add or merge one stored message; emits what the UI shows differently. */
   private async ingest(stored: StoredMessage, log: ConversationLog): Promise<void> {
-    const existing = log.get(stored.id);
-    if (existing && !this.retryDecrypt.has(stored.id)) {
-      if (existing.seq !== stored.seq || existing.status !== 'sent') {
-        const merged: DecryptedMessage = { ...existing, seq: stored.seq, status: 'sent', createdAt: stored.createdAt };
-        log.put(merged);
-        this.deps.emit(merged);
-        this.settle(stored.id, merged);
+    const id = stored.id.toLowerCase();
+    const conv = stored.conversationId.toLowerCase();
+    const existing = log.get(id);
+    if (existing && !this.retryDecrypt.has(id)) {
+      if (existing.meta.seq !== stored.seq || existing.meta.status !== 'sent' || existing.meta.createdAt !== stored.createdAt) {
+        this.apply(log.put({ ...existing, meta: { ...existing.meta, seq: stored.seq, status: 'sent', createdAt: stored.createdAt } }), conv);
       }
+      this.settle(id);
       return;
     }
-    const message = await this.decrypt(stored);
-    log.put(message);
-    this.deps.emit(message);
-    this.settle(stored.id, message);
-  }
-
-  private async decrypt(stored: StoredMessage): Promise<DecryptedMessage> {
-    const me = this.deps.session;
-    const base = {
-      id: stored.id,
-      conversationId: stored.conversationId,
+    const outcome = await this.decrypt(stored);
+    const meta: MessageMeta = {
+      id,
+      conversationId: conv,
       seq: stored.seq,
-      senderUserId: stored.senderUserId,
-      senderDeviceId: stored.senderDeviceId,
+      senderUserId: stored.senderUserId.toLowerCase(),
+      senderDeviceId: stored.senderDeviceId.toLowerCase(),
       createdAt: stored.createdAt,
-      status: 'sent' as const,
-      mine: stored.senderUserId === me.user.id,
+      status: 'sent',
+      mine: stored.senderUserId.toLowerCase() === this.deps.session.user.id.toLowerCase(),
+      protocol: stored.envelope.v === 0 ? 0 : 1,
     };
-    this.retryDecrypt.delete(stored.id);
-    return { ...base, body: await this.decryptBody(stored) };
+    let content: ItemContent;
+    if (outcome.ok) {
+      this.retryDecrypt.delete(id);
+      content = contentOf(outcome.payload);
+    } else {
+      if (outcome.retry) this.retryDecrypt.set(id, { stored, when: outcome.retry });
+      else this.retryDecrypt.delete(id);
+      content = { kind: 'undecryptable', code: outcome.code, reason: outcome.reason, retrying: outcome.retry !== false };
+    }
+    const before = log.get(id);
+    // Nothing new to show: the same "can't decrypt yet" as before.
+    if (before && sameContent(before.content, content) && before.meta.seq === meta.seq) return;
+    this.apply(log.put({ meta, content }), conv);
+    this.settle(id);
   }
 
-  private async decryptBody(stored: StoredMessage): Promise<MessageBody> {
-    const { cipher, peers } = this.deps;
-    const env = stored.envelope;
+  private async decrypt(stored: StoredMessage): Promise<DecryptOutcome> {
     try {
-      // The server vouches for which device sent it; the envelope must agree, or keys could be confused.
-      if (env.senderDeviceId.toLowerCase() !== stored.senderDeviceId.toLowerCase()) {
-        return { kind: 'undecryptable', reason: 'sender device mismatch' };
-      }
-      const peerDeviceId = cipher.peerDeviceOf(env);
-      const iSentIt = env.senderDeviceId.toLowerCase() === cipher.deviceId;
-      // Our own device's ciphertext decrypts with our key whoever the server names as sender: it must be ours, or
-      // the server could show our words as the peer's.
-      if (iSentIt && stored.senderUserId !== this.deps.session.user.id) {
-        return { kind: 'undecryptable', reason: 'sender mismatch' };
-      }
-      const peerUserId = iSentIt ? await this.peerOf(stored.conversationId) : stored.senderUserId;
-      const peerPublicKey = await peers.publicKey(peerUserId, peerDeviceId);
-      const content = await cipher.decrypt({ conversationId: stored.conversationId, messageId: stored.id, envelope: env, peerPublicKey });
-      return { kind: 'text', text: content.text };
-    } catch (err) {
-      if (err instanceof DecryptionError) return { kind: 'undecryptable', reason: err.reason };
-      if (err instanceof InvalidPublicKeyError) return { kind: 'undecryptable', reason: 'invalid sender key' };
-      if (err instanceof UnknownDeviceError) return { kind: 'undecryptable', reason: 'unknown sender device' };
-      if (err instanceof UnsupportedConversationError) return { kind: 'undecryptable', reason: err.message };
-      this.retryDecrypt.set(stored.id, stored);
-      return { kind: 'undecryptable', reason: 'key unavailable (offline?)' };
+      return await this.deps.crypto.decrypt(stored);
+    } catch {
+      return { ok: false, code: 'offline', reason: 'keys could not be fetched (offline?)', retry: 'sync' };
     }
   }
+}
 
-  /** The other member of a DM (protocol v0 has pairwise keys only). */
-  private async peerOf(conversationId: string): Promise<string> {
-    const conv = await this.deps.conversation(conversationId);
-    if (!conv) throw new UnsupportedConversationError('unknown conversation');
-    if (conv.kind !== 'dm') throw new UnsupportedConversationError('protocol v0 encrypts direct messages only');
-    const peer = conv.members.find((u) => u.id !== this.deps.session.user.id);
-    if (!peer) throw new UnsupportedConversationError('conversation has no other member');
-    return peer.id;
+/** What a decrypted payload is in the log. */
+function contentOf(payload: MessagePayload): ItemContent {
+  switch (payload.type) {
+    case 'text':
+      return payload.reply ? { kind: 'text', text: payload.text, replyTo: { ...payload.reply } } : { kind: 'text', text: payload.text };
+    case 'reaction':
+      return { kind: 'reaction', targetId: payload.messageId, emoji: payload.emoji, remove: payload.remove };
+    case 'edit':
+      return { kind: 'edit', targetId: payload.messageId, text: payload.text };
+    case 'delete':
+      return { kind: 'delete', targetId: payload.messageId };
+  }
+}
+
+function sameContent(a: ItemContent, b: ItemContent): boolean {
+  return a.kind === 'undecryptable' && b.kind === 'undecryptable' && a.code === b.code && a.retrying === b.retrying;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The start of a text, cut at a code point boundary. */
+export function quoteOf(text: string): string {
+  const points = [...text];
+  return points.length > REPLY_QUOTE_CHARS ? `${points.slice(0, REPLY_QUOTE_CHARS).join('')}…` : text;
+}
+
+/** Refuse payloads the protocol cannot carry before anything is shown or sent. */
+function checkEncodable(payload: MessagePayload): void {
+  try {
+    encodePayload(payload);
+  } catch (err) {
+    const text = payload.type === 'text' || payload.type === 'edit' ? payload.text : '';
+    // A non-empty, well-formed text that does not encode is too long; anything else is not text at all.
+    if (text.length > 0 && !LONE_SURROGATE.test(text)) throw new MessageTooLongError(`a message holds at most ${MAX_PAYLOAD_BYTES} bytes once encoded`, { cause: err });
+    throw new TypeError('the message is empty or not valid text', { cause: err });
   }
 }

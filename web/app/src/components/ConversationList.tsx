@@ -33,7 +33,7 @@ export function ConversationList({ me, conversations, messages, presence, select
         ) : (
           <>
             <p className="font-medium text-slate-700 dark:text-slate-200">No conversations yet</p>
-            <p>Start one with a username above.</p>
+            <p>Message someone by username above, or create a room.</p>
           </>
         )}
       </div>
@@ -49,7 +49,7 @@ export function ConversationList({ me, conversations, messages, presence, select
   return (
     <ul className="flex-1 overflow-y-auto py-1" aria-label="Conversations">
       {sorted.map((c) => {
-        const peer = peerOf(c, me.id);
+        const peer = c.kind === 'dm' ? peerOf(c, me.id) : undefined;
         return (
           <li key={c.id}>
             <ConversationItem

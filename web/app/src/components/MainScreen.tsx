@@ -1,11 +1,12 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Conversation } from '@cipherlink/proto';
 import type { Session } from '@cipherlink/client';
+import { useClient } from '../state/ClientContext';
 import { useConversations } from '../state/useConversations';
 import { useMessages } from '../state/useMessages';
 import { usePresence } from '../state/usePresence';
-import { peerOf } from '../lib/conversation';
-import { Sidebar } from './Sidebar';
+import { peerOf, titleOf } from '../lib/conversation';
+import { Sidebar, type GoneConversation } from './Sidebar';
 import { ChatPane } from './ChatPane';
 import { NoConversationSelected } from './NoConversationSelected';
 import { SecurityPanel } from './SecurityPanel';
@@ -17,11 +18,15 @@ interface Props {
 
 /** Sidebar + chat on wide screens; one pane at a time on narrow ones. */
 export function MainScreen({ session, onSignOut }: Props) {
+  const client = useClient();
   const me = session.user;
   const conversations = useConversations();
   const messages = useMessages();
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [securityOpen, setSecurityOpen] = useState(false);
+  const [gone, setGone] = useState<GoneConversation | null>(null);
+  const previous = useRef<readonly Conversation[]>([]);
+  const leftByMe = useRef(new Set<string>());
 
   const peerIds = useMemo(
     () =>
@@ -35,13 +40,41 @@ export function MainScreen({ session, onSignOut }: Props) {
 
   const selected = conversations.list.find((c) => c.id === selectedId) ?? null;
 
-  const { upsert } = conversations;
+  // A room that disappears from the list without this user leaving it: an admin removed them (or it was deleted).
+  useEffect(() => {
+    const ids = new Set(conversations.list.map((c) => c.id));
+    const vanished = previous.current.filter((c) => c.kind === 'group' && !ids.has(c.id) && !leftByMe.current.has(c.id));
+    previous.current = conversations.list;
+    const last = vanished.at(-1);
+    if (last) setGone({ id: last.id, title: titleOf(last, me.id), reason: 'removed' });
+    if (selectedId && !ids.has(selectedId) && vanished.some((c) => c.id === selectedId)) setSelectedId(null);
+  }, [conversations.list, me.id, selectedId]);
+
+  const { upsert, remove } = conversations;
   const onOpened = useCallback(
     (conversation: Conversation) => {
       upsert(conversation);
       setSelectedId(conversation.id);
+      setGone(null);
     },
     [upsert],
+  );
+
+  // Noted before the call: the SDK's new list may arrive before leaveRoom resolves, and is not a removal.
+  const leave = useCallback(
+    async (conversation: Conversation) => {
+      leftByMe.current.add(conversation.id);
+      try {
+        await client.leaveRoom(conversation.id);
+      } catch (err) {
+        leftByMe.current.delete(conversation.id);
+        throw err;
+      }
+      remove(conversation.id);
+      setSelectedId(null);
+      setGone({ id: conversation.id, title: titleOf(conversation, me.id), reason: 'left' });
+    },
+    [client, remove, me.id],
   );
 
   return (
@@ -53,6 +86,8 @@ export function MainScreen({ session, onSignOut }: Props) {
         messages={messages.byConversation}
         presence={presence}
         selectedId={selectedId}
+        gone={gone}
+        onDismissGone={() => setGone(null)}
         onSelect={setSelectedId}
         onOpened={onOpened}
         onSignOut={onSignOut}
@@ -66,6 +101,8 @@ export function MainScreen({ session, onSignOut }: Props) {
             me={me}
             presence={presence}
             messages={messages}
+            onConversationChanged={upsert}
+            onLeave={leave}
             onBack={() => setSelectedId(null)}
           />
         ) : (

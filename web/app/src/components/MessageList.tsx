@@ -1,21 +1,27 @@
-import { useEffect, useRef } from 'react';
-import type { DecryptedMessage } from '@cipherlink/client';
+import { useCallback, useEffect, useRef } from 'react';
+import type { Conversation, PublicUser } from '@cipherlink/proto';
 import type { ConversationMessages } from '../state/useMessages';
-import { MessageBubble } from './MessageBubble';
+import { isRoom, nameOf, peerOf } from '../lib/conversation';
+import { MessageBubble, type MessageHandlers } from './MessageBubble';
 import { Spinner } from './Spinner';
 import { LockIcon } from './LockIcon';
+import { ui } from './styles';
 
-interface Props {
+interface Props extends Omit<MessageHandlers, 'onJumpTo'> {
+  conversation: Conversation;
+  me: PublicUser;
   entry: ConversationMessages | undefined;
-  peerName: string;
-  onRetry(message: DecryptedMessage): void;
   onReload(): void;
+  onOpenMembers(): void;
 }
 
-export function MessageList({ entry, peerName, onRetry, onReload }: Props) {
+export function MessageList({ conversation, me, entry, onReload, onOpenMembers, ...handlers }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const messages = entry?.messages ?? [];
   const last = messages.at(-1);
+  const room = isRoom(conversation);
+  const byId = new Map(messages.map((m) => [m.id, m] as const));
+  const name = useCallback((userId: string) => nameOf(conversation, userId, me.id), [conversation, me.id]);
 
   // Keep the newest message in view: on open, on every new message and when a pending one is acknowledged.
   useEffect(() => {
@@ -23,8 +29,15 @@ export function MessageList({ entry, peerName, onRetry, onReload }: Props) {
     if (el) el.scrollTop = el.scrollHeight;
   }, [messages.length, last?.id, last?.status]);
 
+  const jumpTo = useCallback((messageId: string) => {
+    const el = scroller.current?.querySelector<HTMLElement>(`[data-id="${CSS.escape(messageId)}"]`);
+    if (!el) return;
+    el.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    el.animate([{ opacity: 0.4 }, { opacity: 1 }], { duration: 600 });
+  }, []);
+
   return (
-    <div ref={scroller} className="flex-1 overflow-y-auto overscroll-contain px-3 py-4 md:px-6" aria-live="polite">
+    <div ref={scroller} data-testid="message-list" className="flex-1 overflow-y-auto overscroll-contain px-3 py-4 md:px-6" aria-live="polite">
       {entry?.loading && messages.length === 0 && (
         <div className="flex h-full items-center justify-center text-slate-400">
           <Spinner label="Loading messages" />
@@ -42,15 +55,39 @@ export function MessageList({ entry, peerName, onRetry, onReload }: Props) {
         <div className="flex h-full flex-col items-center justify-center gap-2 text-center text-sm text-slate-500 dark:text-slate-400">
           <LockIcon className="h-5 w-5 text-emerald-500" />
           <p className="font-medium text-slate-700 dark:text-slate-200">No messages yet</p>
-          <p className="max-w-xs">Say hi to {peerName}. Only the two of you can read what you write here.</p>
+          {room ? (
+            <>
+              <p className="max-w-xs">Only the members of this room can read what is written here.</p>
+              {conversation.members.length === 1 && (
+                <button data-testid="empty-add-members" type="button" onClick={onOpenMembers} className={`mt-2 ${ui.primary}`}>
+                  Add members
+                </button>
+              )}
+            </>
+          ) : (
+            <p className="max-w-xs">Say hi to {peerOf(conversation, me.id)?.username ?? 'them'}. Only the two of you can read what you write here.</p>
+          )}
         </div>
       )}
       <ol className="mx-auto flex max-w-3xl flex-col gap-1.5">
-        {messages.map((m) => (
-          <li key={m.id} className={`flex ${m.mine ? 'justify-end' : 'justify-start'}`}>
-            <MessageBubble message={m} onRetry={() => onRetry(m)} />
-          </li>
-        ))}
+        {messages.map((m, i) => {
+          const previous = messages[i - 1];
+          // Rooms: name the sender above the first of a run of their messages.
+          const label = room && !m.mine && previous?.senderUserId !== m.senderUserId ? name(m.senderUserId) : undefined;
+          const quoted = m.replyTo ? byId.get(m.replyTo.messageId) : undefined;
+          return (
+            <li key={m.id} className={`flex ${m.mine ? 'justify-end' : 'justify-start'} ${label ? 'mt-2' : ''}`}>
+              <MessageBubble
+                message={m}
+                senderLabel={label}
+                quotedAuthor={quoted ? name(quoted.senderUserId) : undefined}
+                nameOf={name}
+                onJumpTo={jumpTo}
+                {...handlers}
+              />
+            </li>
+          );
+        })}
       </ol>
     </div>
   );

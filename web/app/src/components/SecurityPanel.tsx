@@ -2,12 +2,13 @@ import type { PublicUser } from '@cipherlink/proto';
 import { useSecurity } from '../state/useSecurity';
 import { ChangePasswordForm } from './ChangePasswordForm';
 import { DeleteAccountSection } from './DeleteAccountSection';
+import { KeyBackupSection } from './KeyBackupSection';
 import { Modal } from './Modal';
 import { SecurityEventList } from './SecurityEventList';
 import { SessionList } from './SessionList';
 import { ShieldIcon } from './ShieldIcon';
 
-/** Security settings: sessions, recent security activity, password, account deletion. Full screen on phones. */
+/** Security settings: sessions, recent security activity, key backup, password, account deletion. Full screen on phones. */
 export function SecurityPanel({ me, onClose }: { me: PublicUser; onClose(): void }) {
   const security = useSecurity();
 
@@ -44,6 +45,7 @@ export function SecurityPanel({ me, onClose }: { me: PublicUser; onClose(): void
         <div className="flex-1 space-y-4 overflow-y-auto px-3 py-4 pb-[max(1rem,env(safe-area-inset-bottom))] sm:px-5">
           <SessionList security={security} />
           <SecurityEventList events={security.events} loading={security.loading} />
+          <KeyBackupSection />
           <ChangePasswordForm username={me.username} onChange={security.changePassword} />
           <DeleteAccountSection username={me.username} onDelete={security.deleteAccount} />
         </div>

@@ -19,6 +19,19 @@ export const ui = {
   dangerSolid:
     'inline-flex items-center justify-center gap-2 rounded-lg bg-red-600 px-4 py-2 text-sm font-medium text-white transition ' +
     'hover:bg-red-500 disabled:opacity-50',
+  /** Sizes: one class list each, so no two padding or font-size utilities ever compete. */
+  primaryLarge:
+    'inline-flex items-center justify-center gap-2 rounded-lg bg-emerald-600 px-4 py-2.5 text-base font-medium text-white transition ' +
+    'hover:bg-emerald-500 disabled:opacity-50',
+  secondarySmall:
+    'inline-flex items-center justify-center gap-1.5 rounded-lg border border-slate-300 px-2.5 py-1.5 text-xs font-medium transition ' +
+    'hover:bg-slate-100 disabled:opacity-50 dark:border-slate-700 dark:hover:bg-slate-800',
+  dangerSmall:
+    'inline-flex items-center justify-center gap-1.5 rounded-lg border border-red-500/40 px-2.5 py-1.5 text-xs font-medium text-red-600 ' +
+    'transition hover:bg-red-500/10 disabled:opacity-50 dark:text-red-400',
+  dangerSolidSmall:
+    'inline-flex items-center justify-center gap-1.5 rounded-lg bg-red-600 px-2.5 py-1.5 text-xs font-medium text-white transition ' +
+    'hover:bg-red-500 disabled:opacity-50',
   error: 'rounded-lg bg-red-500/10 px-3 py-2 text-sm text-red-600 dark:text-red-400',
   success: 'rounded-lg bg-emerald-500/10 px-3 py-2 text-sm text-emerald-700 dark:text-emerald-400',
 } as const;

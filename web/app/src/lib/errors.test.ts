@@ -26,4 +26,13 @@ describe('describeError', () => {
     expect(describeError(new ApiError(500, 'internal', 'db exploded at row 7'))).toBe('The server is unavailable right now. Please try again.');
     expect(describeError(new ApiError(0, 'unavailable', 'network error'))).toBe('Network error. Check your connection and try again.');
   });
+
+  it('explains the end-to-end errors of the SDK in plain words, by their names', () => {
+    const named = (name: string) => Object.assign(new Error('developer text'), { name });
+    expect(describeError(named('InvalidRecoveryKeyError'))).toMatch(/isn't a valid recovery key/);
+    expect(describeError(named('NoKeyBackupError'))).toBe('Your account has no key backup to restore from.');
+    expect(describeError(named('UntrustedIdentityError'))).toMatch(/safety number changed/);
+    expect(describeError(named('EditNotAllowedError'))).toBe('You can only edit or delete your own messages.');
+    expect(describeError(named('SomethingElse'))).toBe('Developer text');
+  });
 });

@@ -24,9 +24,29 @@ export function describeError(err: unknown, fallback = 'Something went wrong. Pl
     return capitalize(err.message || fallback);
   }
   if (err instanceof TypeError) return 'Network error. Check your connection and try again.';
+  const known = err instanceof Error ? sdkErrorText[err.name] : undefined;
+  if (known) return known;
   if (err instanceof Error && err.message) return capitalize(err.message);
   return fallback;
 }
+
+/**
+ * The SDK's end-to-end errors (web/client V1_API.md, section 7), by their stable `name`: the SDK's own messages are
+ * written for developers, these for the people using the app.
+ */
+const sdkErrorText: Record<string, string | undefined> = {
+  InvalidRecoveryKeyError: "That isn't a valid recovery key. Check it for typos: it has 64 characters in 16 groups of 4.",
+  WrongBackupKeyError: "That doesn't open your key backup. Check that it belongs to this account.",
+  NoKeyBackupError: 'Your account has no key backup to restore from.',
+  BackupIdentityMismatchError: 'That backup belongs to an older identity key of your account and cannot be used.',
+  EncryptionNotReadyError: "Encryption isn't ready on this device yet. Restore your keys first.",
+  UntrustedIdentityError: "A contact's safety number changed. Check it and accept the new key before sending.",
+  EditNotAllowedError: 'You can only edit or delete your own messages.',
+  MessageNotFoundError: 'That message is no longer available.',
+  MessageTooLongError: 'That message is too long to send.',
+  NotConnectedError: 'Not connected. The message will be sent when the connection is back.',
+  AckTimeoutError: "The server didn't confirm in time. Check your connection and try again.",
+};
 
 /** The server's `details.retryAfterSeconds` of a 429, when present. */
 function retryAfterOf(details: unknown): number | undefined {

@@ -6,8 +6,10 @@ export interface Conversations {
   list: Conversation[];
   loading: boolean;
   error: string | null;
-  /** Add or replace one conversation (after openDm), keeping the rest. */
+  /** Add or replace one conversation (after openDm, createRoom, addMember), keeping the rest. */
   upsert(conversation: Conversation): void;
+  /** Drop a conversation at once (after leaving a room; the SDK's next list confirms it). */
+  remove(conversationId: string): void;
 }
 
 /** The signed-in user's conversations: loaded once, then kept current by the SDK's `conversations` event. */
@@ -47,7 +49,11 @@ export function useConversations(): Conversations {
     setList((prev) => mergeConversations(prev, [conversation]));
   }, []);
 
-  return { list, loading, error, upsert };
+  const remove = useCallback((conversationId: string) => {
+    setList((prev) => prev.filter((c) => c.id !== conversationId));
+  }, []);
+
+  return { list, loading, error, upsert, remove };
 }
 
 function mergeConversations(base: readonly Conversation[], extra: readonly Conversation[]): Conversation[] {

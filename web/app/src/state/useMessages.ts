@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DecryptedMessage } from '@cipherlink/client';
 import { useClient } from './ClientContext';
-import { upsertMessages } from '../lib/messages';
+import { removeMessage, upsertMessages } from '../lib/messages';
 
 export interface ConversationMessages {
   messages: DecryptedMessage[];
@@ -22,8 +22,8 @@ export interface MessageStore {
 const EMPTY: ConversationMessages = { messages: [], loaded: false, loading: false, error: null };
 
 /**
- * Messages of every conversation, fed by the SDK's `message` event (new, acknowledged or failed messages) and by
- * history loads. Messages are keyed by id, so an ack replaces its pending copy and duplicates collapse.
+ * Messages of every conversation, fed by the SDK's `message` event (new, acknowledged, failed, edited, reacted to,
+ * deleted, or decrypted late), its `message-removed` event, and history loads. Messages are keyed by id, so an ack replaces its pending copy and duplicates collapse.
  */
 export function useMessages(): MessageStore {
   const client = useClient();
@@ -36,9 +36,17 @@ export function useMessages(): MessageStore {
   }, []);
 
   useEffect(() => {
-    return client.on('message', (message) => {
+    const offMessage = client.on('message', (message) => {
       update(message.conversationId, (cur) => ({ ...cur, messages: upsertMessages(cur.messages, [message]) }));
     });
+    // An item that waited for its key turned out to be a reaction, edit or delete: it is applied to its target.
+    const offRemoved = client.on('message-removed', ({ conversationId, id }) => {
+      update(conversationId, (cur) => ({ ...cur, messages: removeMessage(cur.messages, id) }));
+    });
+    return () => {
+      offMessage();
+      offRemoved();
+    };
   }, [client, update]);
 
   const loadHistory = useCallback(

@@ -4,3 +4,5 @@ export { generateDeviceKeyPair, importPeerPublicKey, deriveSharedSecret, RAW_P25
 export { InvalidPublicKeyError, DecryptionError, NotForThisDeviceError } from './errors';
 export type { MessageCipher, PlainContent, EncryptRequest, DecryptRequest } from './message-cipher';
 export { ProtocolV0, aadV0, type ProtocolV0Options } from './protocol-v0';
+/** Protocol v1 (docs/protocol-v1.md): the primitives and the protocol layer, for tools and tests. */
+export * as v1 from './v1';

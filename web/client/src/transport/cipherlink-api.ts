@@ -1,5 +1,12 @@
 import {
+  CertifiedDeviceResponse,
+  ConversationMembersResponse,
   ConversationResponse,
+  IdentityKeyResponse,
+  KeyBackupConflictDetails,
+  KeyBackupResponse,
+  KeyBackupVersionResponse,
+  KeyPackagesResponse,
   ConversationsResponse,
   DeviceResponse,
   DevicesResponse,
@@ -8,12 +15,16 @@ import {
   RevokedCountResponse,
   SessionsResponse,
   TokenResponse,
+  UserKeysResponse,
   UserResponse,
+  type CertifiedDevice,
   type ChangePasswordRequest,
   type Conversation,
   type DeleteAccountRequest,
   type Device,
   type PublicUser,
+  type PutKeyBackupRequest,
+  type RegisterDeviceV1Request,
 } from '@cipherlink/proto';
 import { ApiError } from './api-error';
 import { paths } from './paths';
@@ -98,5 +109,78 @@ export class CipherLinkApi {
 
   async history(conversationId: string, afterSeq: number, limit: number): Promise<HistoryResponse> {
     return this.rest.request('GET', paths.history(conversationId), { query: { afterSeq, limit }, schema: HistoryResponse });
+  }
+
+  // ---- protocol v1 keys ----
+
+  /** Set (first time) or replace (reset) this user's identity public key (raw point, base64url). */
+  async setIdentityKey(identityKey: string): Promise<IdentityKeyResponse> {
+    return this.rest.request('PUT', paths.identity, { body: { identityKey }, schema: IdentityKeyResponse });
+  }
+
+  async registerCertifiedDevice(body: RegisterDeviceV1Request): Promise<CertifiedDevice> {
+    return (await this.rest.request('POST', paths.certifiedDevices, { body, schema: CertifiedDeviceResponse })).device;
+  }
+
+  async removeDevice(deviceId: string): Promise<void> {
+    await this.rest.request('DELETE', paths.device(deviceId));
+  }
+
+  /** A user's identity key and certified devices (self, or someone sharing a conversation; 404 otherwise). */
+  async userKeys(userId: string): Promise<UserKeysResponse> {
+    return this.rest.request('GET', paths.userKeys(userId), { schema: UserKeysResponse });
+  }
+
+  /** A conversation's members with roles, identity keys and certified devices. */
+  async conversationMembers(conversationId: string): Promise<ConversationMembersResponse> {
+    return this.rest.request('GET', paths.conversationMembers(conversationId), { schema: ConversationMembersResponse });
+  }
+
+  /** This user's key backup, or null when there is none. */
+  async keyBackup(): Promise<KeyBackupResponse | null> {
+    try {
+      return await this.rest.request('GET', paths.keyBackup, { schema: KeyBackupResponse });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * Store a new backup version (`version` = stored + 1). Resolves `{ conflict: currentVersion }` when another
+   * device wrote first (409), so the caller can read it again and retry.
+   */
+  async putKeyBackup(body: PutKeyBackupRequest): Promise<KeyBackupVersionResponse | { conflict: number }> {
+    try {
+      return await this.rest.request('PUT', paths.keyBackup, { body, schema: KeyBackupVersionResponse });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409) {
+        const details = KeyBackupConflictDetails.safeParse(err.details);
+        if (details.success) return { conflict: details.data.currentVersion };
+      }
+      throw err;
+    }
+  }
+
+  async keyPackages(deviceId: string, afterSeq: number, limit: number): Promise<KeyPackagesResponse> {
+    return this.rest.request('GET', paths.keyPackages, { query: { deviceId, afterSeq, limit }, schema: KeyPackagesResponse });
+  }
+
+  // ---- rooms ----
+
+  async createRoom(name: string): Promise<Conversation> {
+    return (await this.rest.request('POST', paths.rooms, { body: { name }, schema: ConversationResponse })).conversation;
+  }
+
+  async addRoomMember(conversationId: string, userId: string): Promise<Conversation> {
+    return (await this.rest.request('POST', paths.roomMembers(conversationId), { body: { userId }, schema: ConversationResponse })).conversation;
+  }
+
+  async removeRoomMember(conversationId: string, userId: string): Promise<void> {
+    await this.rest.request('DELETE', paths.roomMember(conversationId, userId));
+  }
+
+  async makeRoomAdmin(conversationId: string, userId: string): Promise<Conversation> {
+    return (await this.rest.request('POST', paths.roomAdmins(conversationId), { body: { userId }, schema: ConversationResponse })).conversation;
   }
 }

@@ -7,9 +7,10 @@ type ReadyFrame = Extract<ServerFrame, { type: 'ready' }>;
 
 /**
  * Why the socket stopped for good: `revoked` (closed with 4003: the session was ended on the server), `expired`
- * (no token: the refresh was refused), `refused` (a freshly refreshed token was refused too).
+ * (no token: the refresh was refused), `refused` (a freshly refreshed token was refused too), `device-removed`
+ * (closed with 4004: this device was removed from the account or its certificate replaced; the session lives on).
  */
-export type SocketFatalReason = 'revoked' | 'expired' | 'refused';
+export type SocketFatalReason = 'revoked' | 'expired' | 'refused' | 'device-removed';
 
 /** A send was attempted while the socket was not open and it did not open within the timeout. */
 export class NotConnectedError extends Error {
@@ -187,6 +188,7 @@ export class SocketClient {
     this.teardown();
     if (this.stopped) return;
     if (code === WsCloseCode.sessionRevoked) return this.fatal('revoked');
+    if (code === WsCloseCode.deviceRemoved) return this.fatal('device-removed');
     if (code === WsCloseCode.unauthorized) {
       // First time: the token may just have expired; refresh and retry. Refused again with a fresh token: give up.
       if (++this.unauthorizedInARow > 1) return this.fatal('refused');

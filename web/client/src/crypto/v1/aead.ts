@@ -5,7 +5,7 @@
  */
 import { AeadAuthenticationError } from './errors';
 import { randomBytes } from './random';
-import { assertKey, ownBytes, ownBytesOfLength, subtle, type Bytes } from './webcrypto';
+import { assertKey, markKeyMatches, ownBytes, ownBytesOfLength, subtle, type Bytes, type ExpectedKey } from './webcrypto';
 
 export const AES_GCM_KEY_BYTES = 32;
 export const AES_GCM_IV_BYTES = 12;
@@ -16,10 +16,14 @@ export interface AesGcmKeyOptions {
   extractable?: boolean;
 }
 
+const ENCRYPTING_KEY: ExpectedKey = { type: 'secret', name: 'AES-GCM', length: 256, usage: 'encrypt' };
+const DECRYPTING_KEY: ExpectedKey = { type: 'secret', name: 'AES-GCM', length: 256, usage: 'decrypt' };
+
 /** Import 32 raw key bytes (e.g. HKDF output) as a non-extractable AES-256-GCM key. */
 export async function importAesGcmKey(raw: Uint8Array, options: AesGcmKeyOptions = {}): Promise<CryptoKey> {
   const key = ownBytesOfLength(raw, AES_GCM_KEY_BYTES, 'AES-256-GCM key');
-  return subtle().importKey('raw', key, { name: 'AES-GCM', length: 256 }, options.extractable ?? false, ['encrypt', 'decrypt']);
+  const imported = await subtle().importKey('raw', key, { name: 'AES-GCM', length: 256 }, options.extractable ?? false, ['encrypt', 'decrypt']);
+  return markKeyMatches(imported, ENCRYPTING_KEY, DECRYPTING_KEY);
 }
 
 /** 12 fresh random bytes. */
@@ -41,8 +45,8 @@ export interface AesGcmDecryptParams {
   ciphertext: Uint8Array;
 }
 
-function gcmParams(key: CryptoKey, usage: KeyUsage, iv: Uint8Array, additionalData: Uint8Array): AesGcmParams {
-  assertKey(key, { type: 'secret', name: 'AES-GCM', length: 256, usage }, 'AES-GCM key');
+function gcmParams(key: CryptoKey, usage: 'encrypt' | 'decrypt', iv: Uint8Array, additionalData: Uint8Array): AesGcmParams {
+  assertKey(key, usage === 'encrypt' ? ENCRYPTING_KEY : DECRYPTING_KEY, 'AES-GCM key');
   return {
     name: 'AES-GCM',
     iv: ownBytesOfLength(iv, AES_GCM_IV_BYTES, 'AES-GCM IV'),

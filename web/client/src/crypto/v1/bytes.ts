@@ -29,10 +29,18 @@ export function canonicalUuid(text: string, what: string): string {
 
 /** The 16 bytes of a UUID. */
 export function uuidToBytes(text: string, what: string): Bytes {
-  const hex = canonicalUuid(text, what).replaceAll('-', '');
+  if (!isUuid(text)) throw new CryptoParameterError(`${what} must be a UUID`);
   const out = new Uint8Array(UUID_BYTES);
-  for (let i = 0; i < UUID_BYTES; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  for (let i = 0, c = 0; i < UUID_BYTES; i++, c += 2) {
+    if (c === 8 || c === 13 || c === 18 || c === 23) c++; // the hyphens
+    out[i] = (hexValue(text.charCodeAt(c)) << 4) | hexValue(text.charCodeAt(c + 1));
+  }
   return out;
+}
+
+/** The value of one hex digit (already checked by isUuid). */
+function hexValue(code: number): number {
+  return code <= 0x39 ? code - 0x30 : (code | 0x20) - 0x57;
 }
 
 /** The lowercase text form of 16 UUID bytes. */
@@ -88,13 +96,25 @@ export function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Builds one canonical byte string; see the module comment for the rules. */
+/** Encoded labels (length byte and ASCII), built once per label: the writer never hands these arrays out. */
+const labelBytes = new Map<string, Bytes>();
+
+/**
+ * Builds one canonical byte string; see the module comment for the rules. Parts are referenced, not copied, until
+ * `bytes()` copies them into the result, so build and finish in one expression (as every caller does).
+ */
 export class ByteWriter {
   private readonly parts: Uint8Array[] = [];
 
   label(ascii: string): this {
-    if (!/^[\x20-\x7e]{1,255}$/.test(ascii)) throw new CryptoParameterError('a label is 1..255 printable ASCII characters');
-    return this.u8(ascii.length).raw(utf8Encoder.encode(ascii));
+    let encoded = labelBytes.get(ascii);
+    if (!encoded) {
+      if (!/^[\x20-\x7e]{1,255}$/.test(ascii)) throw new CryptoParameterError('a label is 1..255 printable ASCII characters');
+      encoded = concatBytes(Uint8Array.of(ascii.length), utf8Encoder.encode(ascii));
+      labelBytes.set(ascii, encoded);
+    }
+    this.parts.push(encoded);
+    return this;
   }
 
   u8(n: number): this {
@@ -123,7 +143,8 @@ export class ByteWriter {
 
   /** Bytes of a length both sides know from the structure (a key, an IV); the caller has checked the length. */
   raw(bytes: Uint8Array): this {
-    this.parts.push(new Uint8Array(bytes));
+    if (!(bytes instanceof Uint8Array)) throw new CryptoParameterError('raw bytes must be a Uint8Array');
+    this.parts.push(bytes);
     return this;
   }
 

@@ -10,8 +10,16 @@
  * within the chain). Each 32-byte message key is used as the AES-256-GCM key of exactly one message, imported
  * as is (no per-message KDF; see outbound-sender-key.ts and docs/protocol-v1.md for why that is sound).
  *
+ * One step is one HMAC key import of the chain key and the two HMACs run concurrently. Both sides look one step
+ * ahead (`prepareChainStep`): as soon as index i is handed out or consumed, the step for index i + 1 (its message
+ * key, already imported as the AES-256-GCM key, and the chain key after it) is computed in the background, so the
+ * next message finds its key ready and pays only AES-GCM and ECDSA on its critical path. This costs no forward
+ * secrecy: that step is derived from the current chain key, which the device holds anyway, and used keys are still
+ * dropped at once.
+ *
  * This file holds the pure steps and the sending side; `receiving-chain.ts` adds out-of-order delivery.
  */
+import { importAesGcmKey } from './aead';
 import { MessageKeyUnavailableError } from './errors';
 import { hmacSha256, importHmacSha256Key } from './hmac';
 import { randomBytes } from './random';
@@ -56,6 +64,35 @@ export async function stepChain(chainKey: Uint8Array): Promise<{ messageKey: Byt
   return { messageKey, nextChainKey };
 }
 
+/** One step computed ahead for the message at `index`: its key as bytes and as an AES-256-GCM CryptoKey. */
+export interface PreparedChainStep {
+  readonly index: number;
+  readonly messageKey: Bytes;
+  /** chainKey_{index + 1}. */
+  readonly nextChainKey: Bytes;
+  /** `messageKey` imported as a non-extractable AES-256-GCM key (the import starts as soon as the HMACs are done). */
+  readonly aesKey: Promise<CryptoKey>;
+}
+
+/**
+ * The step for the message at `state.index`: stepChain, then the message key's AES import is started and not
+ * awaited, so the caller can start the next step (or use the key) while the import runs.
+ */
+export async function prepareChainStep(state: ChainState): Promise<PreparedChainStep> {
+  const { messageKey, nextChainKey } = await stepChain(state.chainKey);
+  const aesKey = importAesGcmKey(messageKey);
+  // Whoever uses the key awaits it and sees a failure; a step computed ahead and then dropped must not leave an
+  // unhandled rejection behind.
+  aesKey.catch(() => undefined);
+  return { index: state.index, messageKey, nextChainKey, aesKey };
+}
+
+/** A message key as the AES-256-GCM key of its one message. */
+export interface IndexedAesKey {
+  readonly index: number;
+  readonly key: CryptoKey;
+}
+
 export interface AdvanceOptions {
   /** Collect the message keys of the indices passed over (for a skipped-key cache). Default false. */
   collectSkipped?: boolean;
@@ -90,10 +127,12 @@ export async function advanceChain(
 
 /**
  * The sender's side: hands out each index once, in order. Calls are serialised, so concurrent senders never get
- * the same index.
+ * the same index. After each index it prepares the next one in the background (see the module comment).
  */
 export class SendingChain {
   private state: ChainState;
+  /** The step for `state.index`, computed ahead; undefined until the first message (and after a failure). */
+  private ahead: StepAhead | undefined;
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(state: ChainState) {
@@ -115,16 +154,74 @@ export class SendingChain {
     return chainState(this.state.index, this.state.chainKey);
   }
 
-  /** The key for the next message; the chain has moved past it when the promise resolves. */
-  nextMessageKey(): Promise<IndexedMessageKey> {
+  /** The key for the next message, as bytes; the chain has moved past it when the promise resolves. */
+  async nextMessageKey(): Promise<IndexedMessageKey> {
+    const step = await this.take();
+    return { index: step.index, messageKey: step.messageKey };
+  }
+
+  /**
+   * The key for the next message as its AES-256-GCM key (usually imported ahead already); the key bytes are wiped
+   * once imported. The chain has moved past the index when the promise resolves.
+   */
+  async nextAesKey(): Promise<IndexedAesKey> {
+    const step = await this.take();
+    try {
+      return { index: step.index, key: await step.aesKey };
+    } finally {
+      step.messageKey.fill(0);
+    }
+  }
+
+  private take(): Promise<PreparedChainStep> {
     const run = this.tail.then(async () => {
-      const { index, chainKey } = this.state;
+      const { index } = this.state;
       if (index >= MAX_CHAIN_INDEX) throw new MessageKeyUnavailableError(index, 'index-out-of-range');
-      const step = await stepChain(chainKey);
+      const pending = this.ahead?.step() ?? prepareChainStep(this.state);
+      this.ahead = undefined;
+      const step = await pending;
       this.state = { index: index + 1, chainKey: step.nextChainKey };
-      return { index, messageKey: step.messageKey };
+      this.ahead = StepAhead.start(this.state);
+      return step;
     });
     this.tail = run.catch(() => undefined);
     return run;
   }
+}
+
+/**
+ * The step at one chain position, computed ahead "in the background": where the runtime has a task scheduler
+ * (browsers: `scheduler.postTask`) at background priority, so it runs once the message at hand is done (browsers
+ * run Web Crypto on the calling thread, so work started at once would sit on that message's critical path);
+ * elsewhere (Node, whose Web Crypto runs on a thread pool) at once. Whoever needs the step first starts it.
+ */
+export class StepAhead {
+  private started: Promise<PreparedChainStep> | undefined;
+
+  private constructor(readonly from: ChainState) {}
+
+  /** Schedule the step at `state` (undefined past the end of the chain). */
+  static start(state: ChainState): StepAhead | undefined {
+    if (state.index > MAX_CHAIN_INDEX) return undefined;
+    const ahead = new StepAhead(state);
+    inBackground(() => void ahead.step());
+    return ahead;
+  }
+
+  /** The step, started now if the background task has not run yet. */
+  step(): Promise<PreparedChainStep> {
+    if (!this.started) {
+      this.started = prepareChainStep(this.from);
+      this.started.catch(() => undefined); // seen by whoever awaits the step
+    }
+    return this.started;
+  }
+}
+
+type PostTask = (task: () => void, options: { priority: 'background' }) => Promise<unknown>;
+
+function inBackground(task: () => void): void {
+  const scheduler = (globalThis as { scheduler?: { postTask?: PostTask } }).scheduler;
+  if (typeof scheduler?.postTask === 'function') scheduler.postTask(task, { priority: 'background' }).catch(() => undefined);
+  else task();
 }

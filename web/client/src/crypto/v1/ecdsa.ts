@@ -4,15 +4,17 @@
  * Web Crypto signs with a random nonce and does not normalise s, so a signature is not unique: never use one as an
  * identifier or deduplication key.
  */
-import { assertKey, ownBytes, subtle, type Bytes } from './webcrypto';
+import { assertKey, ownBytes, subtle, type Bytes, type ExpectedKey } from './webcrypto';
 
 export const ECDSA_P256_SIGNATURE_BYTES = 64;
 
 const ECDSA_SHA256 = { name: 'ECDSA', hash: 'SHA-256' } as const;
+const SIGNING_KEY: ExpectedKey = { type: 'private', name: 'ECDSA', namedCurve: 'P-256', usage: 'sign' };
+const VERIFYING_KEY: ExpectedKey = { type: 'public', name: 'ECDSA', namedCurve: 'P-256', usage: 'verify' };
 
 /** Sign `data` with a (non-extractable) ECDSA P-256 private key; returns the 64-byte P1363 signature. */
 export async function signEcdsaP256(privateKey: CryptoKey, data: Uint8Array): Promise<Bytes> {
-  assertKey(privateKey, { type: 'private', name: 'ECDSA', namedCurve: 'P-256', usage: 'sign' }, 'ECDSA private key');
+  assertKey(privateKey, SIGNING_KEY, 'ECDSA private key');
   const signature = new Uint8Array(await subtle().sign(ECDSA_SHA256, privateKey, ownBytes(data, 'signed data')));
   if (signature.length !== ECDSA_P256_SIGNATURE_BYTES) throw new Error('Web Crypto returned a signature that is not 64 bytes');
   return signature;
@@ -24,7 +26,7 @@ export async function signEcdsaP256(privateKey: CryptoKey, data: Uint8Array): Pr
  * false, never an exception; only a key of the wrong kind throws (CryptoParameterError).
  */
 export async function verifyEcdsaP256(publicKey: CryptoKey, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
-  assertKey(publicKey, { type: 'public', name: 'ECDSA', namedCurve: 'P-256', usage: 'verify' }, 'ECDSA public key');
+  assertKey(publicKey, VERIFYING_KEY, 'ECDSA public key');
   const sig = ownBytes(signature, 'signature');
   if (sig.length !== ECDSA_P256_SIGNATURE_BYTES) return false;
   try {

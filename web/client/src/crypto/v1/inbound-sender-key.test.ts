@@ -175,6 +175,31 @@ describe('v1 message encryption (sender keys)', () => {
     expect((await bob.decrypt(real, routedOf(real))).payload).toEqual(hello);
   });
 
+  it('a key computed ahead is tried while the signature is checked, but consumed only when both pass', async () => {
+    const key = await outbound();
+    const bob = await InboundSenderKey.fromShare(key.share());
+    const m0 = await key.encrypt(testMessageId(), { type: 'text', text: 'm0' });
+    await bob.decrypt(m0, routedOf(m0)); // bob now computes index 1 ahead
+    const m1 = await key.encrypt(testMessageId(), { type: 'text', text: 'm1' });
+    const parsed = parseEnvelopeV1(m1);
+    // Right ciphertext, wrong signature: AES-GCM would open it, the signature decides.
+    expect(await rejectionCode(bob.decrypt({ ...m1, sig: flipBit(m1.sig, 5) }, routedOf(m1)))).toBe('bad-signature');
+    // Valid signature by the sender over a ciphertext the key does not open.
+    const badCt = flipBit(m1.ct, 40);
+    const resigned = await signEcdsaP256(key.record().signingPrivateKey, messageSignedBytes(messageHeaderBytes(parsed.header), parsed.iv, Buffer.from(badCt, 'base64url')));
+    expect(await rejectionCode(bob.decrypt({ ...m1, ct: badCt, sig: Buffer.from(resigned).toString('base64url') }, routedOf(m1)))).toBe('decryption-failed');
+    expect(bob.chainIndex).toBe(1);
+    expect((await bob.decrypt(m1, routedOf(m1))).payload).toEqual({ type: 'text', text: 'm1' });
+    // A gap needs a walk: a forged message there is refused before the chain walks, the genuine one walks.
+    const m2 = await key.encrypt(testMessageId(), { type: 'text', text: 'm2' });
+    const m3 = await key.encrypt(testMessageId(), { type: 'text', text: 'm3' });
+    expect(await rejectionCode(bob.decrypt({ ...m3, sig: flipBit(m3.sig, 9) }, routedOf(m3)))).toBe('bad-signature');
+    expect(bob.chainIndex).toBe(2);
+    expect((await bob.decrypt(m3, routedOf(m3))).payload).toEqual({ type: 'text', text: 'm3' });
+    expect((await bob.decrypt(m2, routedOf(m2))).payload).toEqual({ type: 'text', text: 'm2' });
+    expect(bob.chainIndex).toBe(4);
+  });
+
   it('a genuine message further ahead than the chain may jump is refused as key-unavailable', async () => {
     const start = await outbound();
     const share = start.share();

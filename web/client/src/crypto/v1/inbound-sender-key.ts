@@ -9,25 +9,31 @@
  *    ('wrong-sender-key');
  * 3. the message id was not accepted before ('replay');
  * 4. the signature over header || IV || ciphertext verifies under the sender key's signing key ('bad-signature').
- *    Only now is the chain touched, so nobody but the sender can make us compute a long jump;
+ *    Only then may the chain walk: nobody but the sender can make us compute a long jump;
  * 5. the message key of the chain index is computed, not yet consumed ('replay' / 'key-unavailable');
  * 6. AES-GCM decrypts with the header as additional data ('decryption-failed');
  * 7. the key is consumed (commit) and the message id recorded; then the padding and payload are checked
  *    ('bad-payload': authentic but invalid, so it is consumed too).
  *
- * Steps 5 to 7 run one message at a time per sender key; signature checks run concurrently.
+ * Speed without changing that order: the signature check starts at once and runs concurrently with everything
+ * after it. A key that needs no chain walk (the next index, computed ahead; a skipped key) is used for AES-GCM
+ * while the signature is still being checked, and the plaintext is thrown away unless the signature verifies; a
+ * key that needs a walk is computed only after it verified. Either way nothing is consumed before both the
+ * signature and the AES-GCM tag are good, and a message whose signature fails is 'bad-signature' whatever
+ * AES-GCM said. Steps 5 to 7 run one message at a time per sender key (the chain is sequential); signature checks
+ * of many messages run concurrently.
  */
-import { decryptAesGcm, importAesGcmKey } from './aead';
+import { decryptAesGcm } from './aead';
 import { canonicalUuid } from './bytes';
 import { chainState } from './chain';
-import { verifyEcdsaP256 } from './ecdsa';
-import { messageHeaderBytes, messageSignedBytes, parseEnvelopeV1, type MessageHeader } from './envelope';
+import { messageHeaderBytes, messageSignedBytes, parseEnvelopeV1, type MessageHeader, type ParsedEnvelopeV1 } from './envelope';
 import { AeadAuthenticationError, CryptoParameterError, InvalidPayloadError, MessageKeyUnavailableError, MessageRejectedError } from './errors';
 import { decodePaddedPayload, type MessagePayload } from './payload';
 import { importP256PublicKey } from './public-key';
-import { ReceivingChain, type ReceivingChainState } from './receiving-chain';
+import { ReceivingChain, type PendingMessageKey, type ReceivingChainState } from './receiving-chain';
 import { SeenMessages } from './seen-messages';
-import { checkSenderKeyShare, type SenderKeyId, type SenderKeyShare } from './sender-key';
+import { checkSenderKeyShare, senderKeyIdString, type SenderKeyId, type SenderKeyShare } from './sender-key';
+import { localSignatureVerifier, type SignatureVerifier, type VerificationKey } from './signature-verifier';
 import type { Bytes } from './webcrypto';
 
 /** The routing fields the server delivered the envelope with (the StoredMessage's fields). */
@@ -49,6 +55,8 @@ export interface InboundSenderKeyOptions {
   skippedCapacity?: number;
   /** Accepted message ids remembered for replay detection (default MAX_SEEN_MESSAGES). */
   seenCapacity?: number;
+  /** Where signatures are checked (default: Web Crypto on the calling thread); see signature-verifier.ts. */
+  verifier?: SignatureVerifier;
 }
 
 /** What to store to resume an inbound sender key (copy of its chain position, skipped keys and replay memory). */
@@ -66,25 +74,28 @@ export class InboundSenderKey implements SenderKeyId {
   readonly senderDeviceId: string;
   readonly senderUserId: string;
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly verificationKey: VerificationKey;
 
   private constructor(
     ids: SenderKeyId & { senderUserId: string },
-    private readonly signingPublicKey: CryptoKey,
+    signingPublicKey: CryptoKey,
     private readonly signingPublicKeyRaw: Bytes,
     private readonly chain: ReceivingChain,
     private readonly seen: SeenMessages,
+    private readonly verifier: SignatureVerifier = localSignatureVerifier,
   ) {
     this.conversationId = ids.conversationId;
     this.epoch = ids.epoch;
     this.senderDeviceId = ids.senderDeviceId;
     this.senderUserId = ids.senderUserId;
+    this.verificationKey = { id: senderKeyIdString(ids), publicKey: signingPublicKey, publicKeyRaw: signingPublicKeyRaw };
   }
 
   /** Start reading from a share (opened from a distribution or a backup, or this device's own outbound key). */
   static async fromShare(share: SenderKeyShare, options: InboundSenderKeyOptions = {}): Promise<InboundSenderKey> {
     const c = checkSenderKeyShare(share);
     const chain = new ReceivingChain(chainState(c.chainIndex, c.chainKey), options.skippedCapacity);
-    return new InboundSenderKey(c, await importP256PublicKey(c.signingPublicKey, 'ECDSA'), c.signingPublicKey, chain, new SeenMessages(options.seenCapacity));
+    return new InboundSenderKey(c, await importP256PublicKey(c.signingPublicKey, 'ECDSA'), c.signingPublicKey, chain, new SeenMessages(options.seenCapacity), options.verifier);
   }
 
   /** Resume from `record()` output; the record is checked like a share (ids, sizes, signing point, skipped indices). */
@@ -96,7 +107,7 @@ export class InboundSenderKey implements SenderKeyId {
       if (!Number.isSafeInteger(index) || index < 0 || index >= chain.index) throw new CryptoParameterError('a seen message lies beyond the chain');
       seen.add(canonicalUuid(messageId, 'seen message id'), index);
     }
-    return new InboundSenderKey(c, await importP256PublicKey(c.signingPublicKey, 'ECDSA'), c.signingPublicKey, chain, seen);
+    return new InboundSenderKey(c, await importP256PublicKey(c.signingPublicKey, 'ECDSA'), c.signingPublicKey, chain, seen, options.verifier);
   }
 
   /** The state to store. Consistent at any time (every change happens in one synchronous step after a decryption). */
@@ -119,7 +130,15 @@ export class InboundSenderKey implements SenderKeyId {
 
   /** Authenticate and decrypt one envelope; see the module comment for the order of checks. */
   async decrypt(envelope: unknown, routed: RoutedMessage): Promise<DecryptedMessageV1> {
-    const { header, iv, ciphertext, signature } = parseEnvelopeV1(envelope, { conversationId: routed.conversationId, messageId: routed.messageId });
+    return this.decryptParsed(parseEnvelopeV1(envelope, { conversationId: routed.conversationId, messageId: routed.messageId }), routed);
+  }
+
+  /**
+   * `decrypt` of an envelope already parsed by `parseEnvelopeV1` (with the same routing): steps 2 to 7. `verifier`
+   * overrides this key's verifier for this message (decryptHistory passes a worker pool).
+   */
+  async decryptParsed(parsed: ParsedEnvelopeV1, routed: RoutedMessage, verifier: SignatureVerifier = this.verifier): Promise<DecryptedMessageV1> {
+    const { header, iv, ciphertext, signature } = parsed;
     if (
       header.conversationId !== lower(routed.conversationId) ||
       header.senderDeviceId !== lower(routed.senderDeviceId) ||
@@ -133,28 +152,46 @@ export class InboundSenderKey implements SenderKeyId {
     }
     if (this.seen.hasId(header.messageId)) throw new MessageRejectedError('replay', 'this message id was already accepted');
     const headerBytes = messageHeaderBytes(header);
-    if (!(await verifyEcdsaP256(this.signingPublicKey, messageSignedBytes(headerBytes, iv, ciphertext), signature))) {
-      throw new MessageRejectedError('bad-signature', 'the sender signature does not verify');
-    }
-    const run = this.tail.then(() => this.openAuthenticated(header, headerBytes, iv, ciphertext));
+    const verified = verifier.verify(this.verificationKey, messageSignedBytes(headerBytes, iv, ciphertext), signature);
+    verified.catch(() => undefined); // awaited below unless an earlier check refuses the message first
+    const run = this.tail.then(() => this.openAuthenticated(header, headerBytes, iv, ciphertext, verified));
     this.tail = run.catch(() => undefined);
     return run;
   }
 
-  private async openAuthenticated(header: MessageHeader, headerBytes: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Promise<DecryptedMessageV1> {
+  /** Steps 5 to 7, one message at a time per sender key; `verified` is the signature check already under way. */
+  private async openAuthenticated(
+    header: MessageHeader,
+    headerBytes: Uint8Array,
+    iv: Uint8Array,
+    ciphertext: Uint8Array,
+    verified: Promise<boolean>,
+  ): Promise<DecryptedMessageV1> {
     if (this.seen.hasId(header.messageId)) throw new MessageRejectedError('replay', 'this message id was already accepted');
-    let pending;
-    try {
-      pending = await this.chain.messageKeyFor(header.chainIndex);
-    } catch (err) {
-      if (!(err instanceof MessageKeyUnavailableError)) throw err;
-      if (this.seen.hasIndex(header.chainIndex)) throw new MessageRejectedError('replay', 'this chain index was already used', { cause: err });
-      throw new MessageRejectedError('key-unavailable', `the message key is unavailable (${err.reason})`, { cause: err });
+    const open = async (pending: PendingMessageKey) => decryptAesGcm(await pending.aesKey(), { iv, additionalData: headerBytes, ciphertext });
+    const near = this.chain.messageKeyWithoutWalk(header.chainIndex);
+    let pending: PendingMessageKey;
+    let opened: Promise<Uint8Array>;
+    if (near) {
+      // No walk needed: decrypt while the signature is checked; the plaintext is used only if it verifies.
+      pending = await near;
+      opened = open(pending);
+      opened.catch(() => undefined); // a bad signature wins over a failed decryption
+      if (!(await verified)) throw badSignature();
+    } else {
+      if (!(await verified)) throw badSignature();
+      try {
+        pending = await this.chain.messageKeyFor(header.chainIndex);
+      } catch (err) {
+        if (!(err instanceof MessageKeyUnavailableError)) throw err;
+        if (this.seen.hasIndex(header.chainIndex)) throw new MessageRejectedError('replay', 'this chain index was already used', { cause: err });
+        throw new MessageRejectedError('key-unavailable', `the message key is unavailable (${err.reason})`, { cause: err });
+      }
+      opened = open(pending);
     }
     let padded: Uint8Array;
     try {
-      const key = await importAesGcmKey(pending.messageKey);
-      padded = await decryptAesGcm(key, { iv, additionalData: headerBytes, ciphertext });
+      padded = await opened;
     } catch (err) {
       if (err instanceof AeadAuthenticationError) throw new MessageRejectedError('decryption-failed', 'the ciphertext does not authenticate', { cause: err });
       throw err;
@@ -168,6 +205,10 @@ export class InboundSenderKey implements SenderKeyId {
       throw err;
     }
   }
+}
+
+function badSignature(): MessageRejectedError {
+  return new MessageRejectedError('bad-signature', 'the sender signature does not verify');
 }
 
 function lower(id: string): string {

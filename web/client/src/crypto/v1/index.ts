@@ -37,10 +37,13 @@ export {
   generateChainKey,
   MAX_CHAIN_INDEX,
   MAX_CHAIN_JUMP,
+  prepareChainStep,
   SendingChain,
   stepChain,
   type ChainState,
+  type IndexedAesKey,
   type IndexedMessageKey,
+  type PreparedChainStep,
 } from './chain';
 export { ReceivingChain, type PendingMessageKey, type ReceivingChainState } from './receiving-chain';
 export { MAX_SKIPPED_MESSAGE_KEYS } from './skipped-message-keys';
@@ -120,6 +123,21 @@ export {
   type RoutedMessage,
 } from './inbound-sender-key';
 export { SenderKeyRing } from './sender-key-ring';
+export { localSignatureVerifier, type SignatureVerifier, type VerificationKey } from './signature-verifier';
+export {
+  serveSignatureVerification,
+  SignatureVerifierError,
+  SignatureVerifierPool,
+  type VerifierEndpoint,
+  type VerifierScope,
+} from './signature-verifier-pool';
+export {
+  decryptHistory,
+  DEFAULT_HISTORY_CONCURRENCY,
+  type DecryptHistoryOptions,
+  type HistoryMessage,
+  type HistoryResult,
+} from './history-decryption';
 export {
   DISTRIBUTION_BYTES,
   openSenderKeyDistribution,

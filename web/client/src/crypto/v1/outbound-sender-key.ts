@@ -3,13 +3,13 @@
  *
  * Per message (docs/protocol-v1.md, "Message encryption"): take the next chain index and its message key, import
  * the 32-byte message key directly as the AES-256-GCM key (no per-message KDF: the key is an HMAC-SHA-256 output,
- * already uniform, and is used for exactly one encryption), encrypt the padded payload with a fresh random 96-bit
+ * already uniform, and is used for exactly one encryption; the chain does this one message ahead), encrypt the padded payload with a fresh random 96-bit
  * IV and the header as additional data, and sign header || IV || ciphertext with the sender key's signing key.
  *
  * Persist `record()` after every `encrypt` (before sending): a device that restarts from an older record would
  * reuse chain indices, and receivers reject the second message on an index.
  */
-import { encryptAesGcm, generateIv, importAesGcmKey } from './aead';
+import { encryptAesGcm, generateIv } from './aead';
 import { canonicalUuid } from './bytes';
 import { chainState, SendingChain, type ChainState } from './chain';
 import { signEcdsaP256 } from './ecdsa';
@@ -127,11 +127,10 @@ export class OutboundSenderKey {
   async encrypt(messageId: string, payload: MessagePayload): Promise<Required<EnvelopeV1>> {
     const id = canonicalUuid(messageId, 'message id');
     const plaintext = encodePaddedPayload(payload);
-    const { index, messageKey } = await this.chain.nextMessageKey();
+    // Usually ready: the chain prepares the next index's AES key in the background after each message.
+    const { index, key } = await this.chain.nextAesKey();
     const header: MessageHeader = { conversationId: this.conversationId, epoch: this.epoch, senderDeviceId: this.senderDeviceId, messageId: id, chainIndex: index };
     const headerBytes = messageHeaderBytes(header);
-    const key = await importAesGcmKey(messageKey);
-    messageKey.fill(0);
     const iv = generateIv();
     const ciphertext = await encryptAesGcm(key, { iv, additionalData: headerBytes, plaintext });
     const signature = await signEcdsaP256(this.signingPrivateKey, messageSignedBytes(headerBytes, iv, ciphertext));

@@ -81,8 +81,15 @@ export function decodePayload(bytes: Uint8Array): MessagePayload {
   } catch (err) {
     throw new InvalidPayloadError('payload breaks a field rule', { cause: err });
   }
-  if (canonical.length !== bytes.length || canonical.some((b, i) => b !== bytes[i])) throw new InvalidPayloadError('payload is not in canonical form');
+  if (!sameBytes(canonical, bytes)) throw new InvalidPayloadError('payload is not in canonical form');
   return payload;
+}
+
+/** Plain equality (the payload is not secret from its own sender, the only one who can shape it). */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** encodePayload + padPlaintext: the bytes that get encrypted. */

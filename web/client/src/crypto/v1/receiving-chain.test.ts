@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { decryptAesGcm, encryptAesGcm } from './aead';
 import { chainState, MAX_CHAIN_JUMP, SendingChain } from './chain';
 import { ChainStateConflictError, MessageKeyUnavailableError } from './errors';
 import { randomBytes } from './random';
@@ -112,6 +113,44 @@ describe('ReceivingChain', () => {
     const [a, b] = await Promise.all([receiver.messageKeyFor(0), receiver.messageKeyFor(0)]);
     a.commit();
     expect(() => b.commit()).toThrow(MessageKeyUnavailableError);
+  });
+
+  it('messageKeyWithoutWalk serves the next index and skipped keys, nothing that needs a walk or is used', async () => {
+    const { keys, receiver } = setup(8);
+    const next = await receiver.messageKeyWithoutWalk(0);
+    expect(next && hex(next.messageKey)).toBe(keys[0]);
+    expect(receiver.messageKeyWithoutWalk(1)).toBeUndefined(); // one ahead of the next index: a walk
+    expect(receiver.index).toBe(0); // computing is not consuming
+    next!.commit();
+    expect(receiver.index).toBe(1);
+    // After a commit the chain computes the new next index ahead; it is the oracle key.
+    const ahead = await receiver.messageKeyWithoutWalk(1);
+    expect(hex(ahead!.messageKey)).toBe(keys[1]);
+    await consume(receiver, 4); // skips 1, 2, 3
+    expect(receiver.messageKeyWithoutWalk(0)).toBeUndefined(); // used
+    const skipped = await receiver.messageKeyWithoutWalk(2);
+    expect(hex(skipped!.messageKey)).toBe(keys[2]);
+    skipped!.commit();
+    expect(receiver.messageKeyWithoutWalk(2)).toBeUndefined();
+    // The stale pending key of index 1, computed before the chain moved, cannot be committed.
+    expect(() => ahead!.commit()).toThrow(ChainStateConflictError);
+    expect(await consume(receiver, 1)).toBe(keys[1]);
+    expect(() => receiver.messageKeyWithoutWalk(-1)).toThrow(MessageKeyUnavailableError);
+  });
+
+  it('pending keys give the message key as an AES key too (imported ahead for the next index)', async () => {
+    const sender = SendingChain.create();
+    const receiver = new ReceivingChain(sender.snapshot());
+    const plaintext = new TextEncoder().encode('hi');
+    for (let i = 0; i < 4; i++) {
+      const { index, key } = await sender.nextAesKey();
+      const iv = new Uint8Array(12).fill(i);
+      const ciphertext = await encryptAesGcm(key, { iv, additionalData: new Uint8Array(0), plaintext });
+      const pending = await (receiver.messageKeyWithoutWalk(index) ?? receiver.messageKeyFor(index));
+      expect(await decryptAesGcm(await pending.aesKey(), { iv, additionalData: new Uint8Array(0), ciphertext })).toEqual(plaintext);
+      pending.commit();
+    }
+    expect(receiver.index).toBe(4);
   });
 
   it('exportState/restore keeps the position and the skipped keys; restore refuses keys at or beyond the chain', async () => {

@@ -13,15 +13,29 @@
  *
  * A jump costs one HMAC step per index (a 5000-index jump is a fraction of a second of CPU), so protocol code
  * should check the sender's signature over the message before asking for its key: then only the real sender,
- * not anyone who can put a frame on the wire, can make a receiver compute long jumps.
+ * not anyone who can put a frame on the wire, can make a receiver compute long jumps. `messageKeyWithoutWalk`
+ * serves the keys that need no walk (a skipped key, or the next index, whose step the chain computes ahead once
+ * it is in use), so the caller may try those before the signature is checked, concurrently with it.
  */
-import { advanceChain, CHAIN_KEY_BYTES, chainState, MAX_CHAIN_INDEX, stepChain, type ChainState, type IndexedMessageKey } from './chain';
+import { importAesGcmKey } from './aead';
+import {
+  advanceChain,
+  CHAIN_KEY_BYTES,
+  chainState,
+  MAX_CHAIN_INDEX,
+  StepAhead,
+  stepChain,
+  type ChainState,
+  type IndexedMessageKey,
+} from './chain';
 import { ChainStateConflictError, MessageKeyUnavailableError } from './errors';
 import { MAX_SKIPPED_MESSAGE_KEYS, SkippedMessageKeys } from './skipped-message-keys';
-import { ownBytesOfLength } from './webcrypto';
+import { ownBytesOfLength, type Bytes } from './webcrypto';
 
 /** A message key that is not yet consumed. Accept the message only after `commit()` returned. */
 export interface PendingMessageKey extends IndexedMessageKey {
+  /** The message key as a non-extractable AES-256-GCM key (imported ahead for the next index, else on first call). */
+  aesKey(): Promise<CryptoKey>;
   /** Consume the key. Throws MessageKeyUnavailableError (already used) or ChainStateConflictError. */
   commit(): void;
 }
@@ -34,6 +48,11 @@ export interface ReceivingChainState extends ChainState {
 export class ReceivingChain {
   private state: ChainState;
   private readonly skipped: SkippedMessageKeys;
+  /**
+   * The step at `state.index`, computed ahead. Started only once a key of this chain was committed (a chain in use),
+   * so restoring many idle chains starts no work; replaced whenever the state moves.
+   */
+  private ahead: StepAhead | undefined;
 
   /** Start from a chain position received from the sender (its index and chain key). */
   constructor(start: ChainState, skippedCapacity: number = MAX_SKIPPED_MESSAGE_KEYS) {
@@ -71,29 +90,72 @@ export class ReceivingChain {
 
   /** Compute the key of `index` without consuming it; see the module comment. */
   async messageKeyFor(index: number): Promise<PendingMessageKey> {
-    if (!Number.isSafeInteger(index) || index < 0 || index > MAX_CHAIN_INDEX) throw new MessageKeyUnavailableError(index, 'index-out-of-range');
-    if (index < this.state.index) {
-      const messageKey = this.skipped.get(index);
-      if (!messageKey) throw new MessageKeyUnavailableError(index, 'already-used-or-evicted');
-      return {
-        index,
-        messageKey,
-        commit: () => {
-          if (!this.skipped.take(index)) throw new MessageKeyUnavailableError(index, 'already-used-or-evicted');
-        },
-      };
-    }
+    checkIndex(index);
+    const near = this.messageKeyWithoutWalk(index);
+    if (near) return near;
+    if (index < this.state.index) throw new MessageKeyUnavailableError(index, 'already-used-or-evicted');
     const from = this.state;
     const { state: at, skipped } = await advanceChain(from, index, { collectSkipped: true });
     const { messageKey, nextChainKey } = await stepChain(at.chainKey);
+    return this.pending(index, messageKey, undefined, () => {
+      if (this.state !== from) throw new ChainStateConflictError('the chain moved since this key was computed; ask again');
+      for (const s of skipped.slice(-this.skipped.capacity)) this.skipped.put(s.index, s.messageKey);
+      this.moveTo({ index: index + 1, chainKey: nextChainKey });
+    });
+  }
+
+  /**
+   * The key of `index` if it needs no chain walk: a key held in the skipped-key cache, or the key of the next
+   * index (`index === this.index`), whose single step is computed ahead anyway. Undefined for anything else (a
+   * used or evicted index, or one further ahead: ask `messageKeyFor`, after authenticating the message). Nothing
+   * is consumed until `commit()`, as with `messageKeyFor`.
+   */
+  messageKeyWithoutWalk(index: number): Promise<PendingMessageKey> | undefined {
+    checkIndex(index);
+    if (index < this.state.index) {
+      const messageKey = this.skipped.get(index);
+      if (!messageKey) return undefined;
+      return Promise.resolve(
+        this.pending(index, messageKey, undefined, () => {
+          if (!this.skipped.take(index)) throw new MessageKeyUnavailableError(index, 'already-used-or-evicted');
+        }),
+      );
+    }
+    if (index !== this.state.index) return undefined;
+    const from = this.state;
+    if (this.ahead?.from !== from) this.ahead = StepAhead.start(from);
+    const ahead = this.ahead!;
+    return ahead.step().then(
+      (step) =>
+        // A copy: several pending keys may come from one step computed ahead.
+        this.pending(index, new Uint8Array(step.messageKey), step.aesKey, () => {
+          if (this.state !== from) throw new ChainStateConflictError('the chain moved since this key was computed; ask again');
+          this.moveTo({ index: index + 1, chainKey: step.nextChainKey });
+        }),
+      (err: unknown) => {
+        if (this.ahead === ahead) this.ahead = undefined; // a failed step is computed again next time
+        throw err;
+      },
+    );
+  }
+
+  /** Move the chain and start computing the step of the new next index. */
+  private moveTo(state: ChainState): void {
+    this.state = state;
+    this.ahead = StepAhead.start(state);
+  }
+
+  private pending(index: number, messageKey: Bytes, aesKey: Promise<CryptoKey> | undefined, commit: () => void): PendingMessageKey {
+    let key = aesKey;
     return {
       index,
       messageKey,
-      commit: () => {
-        if (this.state !== from) throw new ChainStateConflictError('the chain moved since this key was computed; ask again');
-        for (const s of skipped.slice(-this.skipped.capacity)) this.skipped.put(s.index, s.messageKey);
-        this.state = { index: index + 1, chainKey: nextChainKey };
-      },
+      aesKey: () => (key ??= importAesGcmKey(messageKey)),
+      commit,
     };
   }
+}
+
+function checkIndex(index: number): void {
+  if (!Number.isSafeInteger(index) || index < 0 || index > MAX_CHAIN_INDEX) throw new MessageKeyUnavailableError(index, 'index-out-of-range');
 }

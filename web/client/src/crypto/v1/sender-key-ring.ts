@@ -3,7 +3,7 @@
  * key. A share for a key that is already held is ignored, never applied over it: an older share would rewind the
  * chain and bring consumed message keys back (replays).
  */
-import { parseEnvelopeV1 } from './envelope';
+import { parseEnvelopeV1, type ParsedEnvelopeV1 } from './envelope';
 import { MessageRejectedError } from './errors';
 import { InboundSenderKey, type DecryptedMessageV1, type InboundSenderKeyOptions, type InboundSenderKeyRecord, type RoutedMessage } from './inbound-sender-key';
 import { senderKeyIdString, type SenderKeyId, type SenderKeyShare } from './sender-key';
@@ -56,9 +56,14 @@ export class SenderKeyRing {
 
   /** Decrypt with the key the envelope names; 'missing-sender-key' when this device was not given that key. */
   async decrypt(envelope: unknown, routed: RoutedMessage): Promise<DecryptedMessageV1> {
-    const { header } = parseEnvelopeV1(envelope, { conversationId: routed.conversationId, messageId: routed.messageId });
-    const key = this.get(header);
+    const parsed = parseEnvelopeV1(envelope, { conversationId: routed.conversationId, messageId: routed.messageId });
+    return this.keyFor(parsed).decryptParsed(parsed, routed);
+  }
+
+  /** The key a parsed envelope names; MessageRejectedError('missing-sender-key') when this device was not given it. */
+  keyFor(parsed: ParsedEnvelopeV1): InboundSenderKey {
+    const key = this.get(parsed.header);
     if (!key) throw new MessageRejectedError('missing-sender-key', 'no sender key for this conversation, epoch and sender device');
-    return key.decrypt(envelope, routed);
+    return key;
   }
 }

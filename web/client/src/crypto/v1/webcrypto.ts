@@ -4,11 +4,14 @@ import { CryptoParameterError } from './errors';
 /** Bytes backed by a plain ArrayBuffer: what Web Crypto accepts and what every v1 primitive returns. */
 export type Bytes = Uint8Array<ArrayBuffer>;
 
+let cachedSubtle: SubtleCrypto | undefined;
+
 /** `globalThis.crypto.subtle`, or a clear failure where Web Crypto is missing (an insecure browser context). */
 export function subtle(): SubtleCrypto {
+  if (cachedSubtle) return cachedSubtle;
   const s = globalThis.crypto?.subtle;
   if (!s) throw new Error('Web Crypto (crypto.subtle) is not available; a secure context (https) is required');
-  return s;
+  return (cachedSubtle = s);
 }
 
 /**
@@ -34,7 +37,7 @@ export function assertIntegerInRange(value: number, min: number, max: number, wh
   }
 }
 
-interface ExpectedKey {
+export interface ExpectedKey {
   type: KeyType;
   name: string;
   /** Omitted for ECDH public keys, which carry no usages. */
@@ -45,10 +48,38 @@ interface ExpectedKey {
 }
 
 /**
+ * Keys already found to match an expectation, per expectation object. A CryptoKey's type, algorithm and usages
+ * never change, and reading them is not free in browsers, so hot paths pass a constant expectation (module-level
+ * object) and each key is inspected once. Weak on both sides: nothing is kept alive by this cache.
+ */
+const matchedKeys = new WeakMap<ExpectedKey, WeakSet<CryptoKey>>();
+
+/**
  * Refuse a CryptoKey of the wrong kind before Web Crypto sees it, so a 128-bit AES key, an ECDSA key given to ECDH
  * or a public key given where a private one belongs fails with one clear error instead of being used.
  */
 export function assertKey(key: CryptoKey, expected: ExpectedKey, what: string): void {
+  const matched = matchedKeys.get(expected);
+  if (matched?.has(key)) return;
+  checkKey(key, expected, what);
+  if (matched) matched.add(key);
+  else matchedKeys.set(expected, new WeakSet([key]));
+}
+
+/**
+ * Record that `key` matches `expected` without inspecting it: for a key this module imported a moment ago with
+ * exactly that algorithm and usage (a per-message AES or HMAC key would otherwise be inspected on first use).
+ */
+export function markKeyMatches(key: CryptoKey, ...expected: ExpectedKey[]): CryptoKey {
+  for (const e of expected) {
+    const matched = matchedKeys.get(e);
+    if (matched) matched.add(key);
+    else matchedKeys.set(e, new WeakSet([key]));
+  }
+  return key;
+}
+
+function checkKey(key: CryptoKey, expected: ExpectedKey, what: string): void {
   if (typeof CryptoKey !== 'undefined' && !(key instanceof CryptoKey)) throw new CryptoParameterError(`${what} must be a CryptoKey`);
   const alg = key.algorithm as KeyAlgorithm & { namedCurve?: string; length?: number; hash?: KeyAlgorithm };
   const ok =
