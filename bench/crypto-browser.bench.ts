@@ -9,7 +9,7 @@
  *     HISTORY_MESSAGES=10000, HISTORY_RUNS=5, CHROMIUM_PATH=/usr/bin/chromium
  *
  * bench/browser/entry.ts is bundled with esbuild and served with a blank page from a node:http server on
- * 127.0.0.1 (a secure context: Web Crypto works), with bench/browser/verify-worker.ts as /verify-worker.js for the
+ * 127.0.0.1 (a secure context: Web Crypto works; cross-origin isolated, so performance.now() has 5 µs resolution), with bench/browser/verify-worker.ts as /verify-worker.js for the
  * signature verifier pool variants of (b); Debian's Chromium is launched headless through playwright-core
  * with the flags test/e2e/browser.ts uses; the page runs bench/browser/message-cases.ts (the same cases as
  * bench/crypto.bench.ts) and bench/browser/history.ts. Prints markdown tables and writes
@@ -23,7 +23,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import type { BrowserBench } from './browser/entry';
-import { baselineRevision, extractBaseline } from './browser/baseline-source';
+import { baselineRevision, withBaseline } from './browser/baseline-source';
 import { historyTable, type HistoryBenchOptions } from './browser/history';
 import { CASE_NAMES, messageTable, type MessageBenchOptions } from './browser/message-cases';
 
@@ -38,10 +38,11 @@ const historyOptions: HistoryBenchOptions = {
   senders: 3,
   runs: Number(process.env.HISTORY_RUNS ?? 5),
   variants: [
-    [64, 2],
-    [64, 1],
-    [64, 0],
+    [256, 0],
     [1, 0],
+    [256, 1],
+    [256, 2],
+    [256, -1],
   ],
 };
 
@@ -77,14 +78,17 @@ async function bundle(entryPoint: string): Promise<string> {
   return out.outputFiles[0]!.text;
 }
 
+/** Cross-origin isolation: without it Chromium coarsens performance.now() to 100 µs, too coarse for one message. */
+const ISOLATED = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
 async function serve(scripts: Record<string, string>): Promise<Server> {
   const server = createServer((req, res) => {
     const script = scripts[req.url ?? ''];
     if (script !== undefined) {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
+      res.writeHead(200, { ...ISOLATED, 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
       res.end(script);
     } else if (req.url === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.writeHead(200, { ...ISOLATED, 'content-type': 'text/html; charset=utf-8' });
       res.end('<!doctype html><meta charset="utf-8"><title>CipherLink crypto bench</title><script type="module" src="/bench.js"></script>');
     } else {
       res.writeHead(404).end();
@@ -100,9 +104,9 @@ async function main(): Promise<void> {
     '/verify-worker.js': await bundle(join(root, 'bench', 'browser', 'verify-worker.ts')),
   };
   const rev = baselineRevision();
-  const baselineEntry = rev && extractBaseline(root, rev);
-  if (rev && baselineEntry) {
-    scripts['/baseline.js'] = await bundle(baselineEntry);
+  const baseline = rev ? await withBaseline(root, rev, bundle) : undefined;
+  if (rev && baseline !== undefined) {
+    scripts['/baseline.js'] = baseline;
     messageOptions.baseline = rev;
   }
   const server = await serve(scripts);
@@ -113,6 +117,7 @@ async function main(): Promise<void> {
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     await page.waitForFunction(() => 'cipherlinkBench' in globalThis);
     const isSecure = await page.evaluate(() => globalThis.isSecureContext);
+    if (!(await page.evaluate(() => globalThis.crossOriginIsolated))) console.warn('the page is not cross-origin isolated: spaced timings are coarse');
     const userAgent = await page.evaluate(() => navigator.userAgent);
     const load = loadavg().map((x) => Number(x.toFixed(2)));
     type PageGlobals = { cipherlinkBench: BrowserBench };
@@ -128,9 +133,9 @@ async function main(): Promise<void> {
     );
     console.log(`\n(b) plaintexts ${history.plaintextBytes.min}-${history.plaintextBytes.max} bytes (mean ${history.plaintextBytes.mean}); generating them took ${history.generateMs} ms (not timed below)\n`);
     console.log(historyTable(history));
-    const best = history.medians.reduce((a, b) => (b.totalMs < a.totalMs ? b : a));
+    const best = history.medians.filter((m) => m.verifierWorkers >= 0).reduce((a, b) => (b.totalMs < a.totalMs ? b : a));
     console.log(
-      `\nTarget "under one second": ${best.totalMs < 1000 ? 'met' : 'NOT met'} (best ${best.totalMs} ms: concurrency ${best.concurrency}, signatures on ${best.verifierWorkers ? `${best.verifierWorkers} worker(s)` : 'the page thread'}); "meeting tomorrow" finds ${history.searchHits} messages.`,
+      `\nTarget "under one second": ${best.totalMs < 1000 ? 'met' : 'NOT met'} (best ${best.totalMs} ms: concurrency ${best.concurrency}, signatures checked ${best.verifierWorkers ? `in a pool of ${best.verifierWorkers} worker(s)` : 'on the page thread'}); "meeting tomorrow" finds ${history.searchHits} messages.`,
     );
 
     mkdirSync(join(root, 'bench', 'results'), { recursive: true });

@@ -16,7 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { baselineRevision, extractBaseline } from './browser/baseline-source';
+import { baselineRevision, withBaseline } from './browser/baseline-source';
 import { historyTable, runHistoryBench, type HistoryBenchOptions } from './browser/history';
 import { CASE_NAMES, messageTable, runMessageBench, type MessageBenchOptions, type V1Module } from './browser/message-cases';
 
@@ -31,16 +31,17 @@ const historyOptions: HistoryBenchOptions = {
   senders: 3,
   runs: Number(process.env.HISTORY_RUNS ?? 3),
   variants: [
-    [64, 0],
+    [256, 0],
     [1, 0],
+    [256, -1],
   ],
 };
 
 async function main(): Promise<void> {
   const load = loadavg().map((x) => Number(x.toFixed(2)));
   const rev = baselineRevision();
-  const baselineEntry = rev && extractBaseline(root, rev);
-  const baseline = rev && baselineEntry ? { label: rev, v1: (await import(pathToFileURL(baselineEntry).href)) as V1Module } : undefined;
+  // The module is loaded (and compiled) by the import, so its temporary directory can go right after.
+  const baseline = rev ? await withBaseline(root, rev, async (entry) => ({ label: rev, v1: (await import(pathToFileURL(entry).href)) as V1Module })) : undefined;
   const rows = await runMessageBench(messageOptions, baseline);
   const history = historyOptions.runs > 0 ? await runHistoryBench(historyOptions) : undefined;
   const cpu = cpus()[0]?.model ?? 'unknown';

@@ -4,7 +4,7 @@
  * web/client/src/crypto is exported with `git archive` into a temporary directory, never into the work tree.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,15 +19,23 @@ export function baselineRevision(): string | undefined {
   return rev;
 }
 
-/** Path of the revision's crypto/v1/index.ts in a fresh temporary directory (undefined if git cannot export it). */
-export function extractBaseline(root: string, rev: string): string | undefined {
+/**
+ * Export the revision's web/client/src/crypto into a fresh temporary directory and hand `use` the path of its
+ * v1/index.ts (to import or bundle); the directory is removed afterwards. Undefined if git cannot export it.
+ */
+export async function withBaseline<T>(root: string, rev: string, use: (entry: string) => Promise<T>): Promise<T | undefined> {
+  let tar: Buffer;
   try {
-    const tar = execFileSync('git', ['archive', '--format=tar', rev, 'web/client/src/crypto'], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
-    const dir = mkdtempSync(join(tmpdir(), 'cipherlink-baseline-'));
-    execFileSync('tar', ['-x', '-C', dir], { input: tar });
-    return join(dir, 'web', 'client', 'src', 'crypto', 'v1', 'index.ts');
+    tar = execFileSync('git', ['archive', '--format=tar', rev, 'web/client/src/crypto'], { cwd: root, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
     console.warn(`no baseline row: cannot export ${rev} (${(err as Error).message.split('\n')[0]})`);
     return undefined;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'cipherlink-baseline-'));
+  try {
+    execFileSync('tar', ['-x', '-C', dir], { input: tar });
+    return await use(join(dir, 'web', 'client', 'src', 'crypto', 'v1', 'index.ts'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -144,7 +144,7 @@ describe('SendingChain', () => {
     const imports = vi.spyOn(crypto.subtle, 'importKey');
     try {
       const ck = randomBytes(32);
-      const { messageKeys } = oracle(ck, 3);
+      const { messageKeys } = oracle(ck, 6);
       const chain = new SendingChain(chainState(0, ck));
       expect(hex((await chain.nextMessageKey()).messageKey)).toBe(messageKeys[0]);
       const afterFirst = imports.mock.calls.length; // index 0: HMAC key and AES key
@@ -160,6 +160,11 @@ describe('SendingChain', () => {
       expect(hex((await chain.nextMessageKey()).messageKey)).toBe(messageKeys[2]);
       tasks.forEach((task) => task());
       expect(chain.index).toBe(3);
+      // A burst (callers already waiting): the step after each is started at once, not scheduled.
+      const scheduledBefore = priorities.length;
+      const burst = await Promise.all([chain.nextMessageKey(), chain.nextMessageKey(), chain.nextMessageKey()]);
+      expect(burst.map((k) => k.index)).toEqual([3, 4, 5]);
+      expect(priorities.length - scheduledBefore).toBe(1); // only after the last one, when nobody waits
     } finally {
       delete g.scheduler;
       imports.mockRestore();

@@ -134,6 +134,8 @@ export class SendingChain {
   /** The step for `state.index`, computed ahead; undefined until the first message (and after a failure). */
   private ahead: StepAhead | undefined;
   private tail: Promise<unknown> = Promise.resolve();
+  /** Calls of `take` not finished yet (the one running included). */
+  private waiting = 0;
 
   constructor(state: ChainState) {
     this.state = chainState(state.index, state.chainKey);
@@ -174,6 +176,7 @@ export class SendingChain {
   }
 
   private take(): Promise<PreparedChainStep> {
+    this.waiting++;
     const run = this.tail.then(async () => {
       const { index } = this.state;
       if (index >= MAX_CHAIN_INDEX) throw new MessageKeyUnavailableError(index, 'index-out-of-range');
@@ -181,10 +184,11 @@ export class SendingChain {
       this.ahead = undefined;
       const step = await pending;
       this.state = { index: index + 1, chainKey: step.nextChainKey };
-      this.ahead = StepAhead.start(this.state);
+      // Another caller already waits for the next index: compute it now rather than in the background.
+      this.ahead = StepAhead.start(this.state, this.waiting > 1);
       return step;
     });
-    this.tail = run.catch(() => undefined);
+    this.tail = run.catch(() => undefined).finally(() => this.waiting--);
     return run;
   }
 }
@@ -193,18 +197,21 @@ export class SendingChain {
  * The step at one chain position, computed ahead "in the background": where the runtime has a task scheduler
  * (browsers: `scheduler.postTask`) at background priority, so it runs once the message at hand is done (browsers
  * run Web Crypto on the calling thread, so work started at once would sit on that message's critical path);
- * elsewhere (Node, whose Web Crypto runs on a thread pool) at once. Whoever needs the step first starts it.
+ * elsewhere (Node, whose Web Crypto runs on a thread pool) at once. Whoever needs the step first starts it, and
+ * a chain that already has the next message waiting (a burst, a page of history) starts it at once: scheduling a
+ * background task costs the page more than it saves then.
  */
 export class StepAhead {
   private started: Promise<PreparedChainStep> | undefined;
 
   private constructor(readonly from: ChainState) {}
 
-  /** Schedule the step at `state` (undefined past the end of the chain). */
-  static start(state: ChainState): StepAhead | undefined {
+  /** Schedule the step at `state`, or start it now if `needed` (undefined past the end of the chain). */
+  static start(state: ChainState, needed = false): StepAhead | undefined {
     if (state.index > MAX_CHAIN_INDEX) return undefined;
     const ahead = new StepAhead(state);
-    inBackground(() => void ahead.step());
+    if (needed) void ahead.step();
+    else inBackground(() => void ahead.step());
     return ahead;
   }
 

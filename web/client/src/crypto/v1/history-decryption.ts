@@ -34,13 +34,14 @@ export interface HistoryMessage {
 export type HistoryResult = { ok: true; message: DecryptedMessageV1 } | { ok: false; error: Error };
 
 export interface DecryptHistoryOptions {
-  /** Messages in flight at once (signature checks, AES-GCM, chain steps of different keys). Default 64. */
+  /** Messages in flight at once (signature checks, AES-GCM, chain steps of different keys). Default 256. */
   concurrency?: number;
   /** Where this page's signatures are checked, e.g. a SignatureVerifierPool; default each key's own verifier. */
   verifier?: SignatureVerifier;
 }
 
-export const DEFAULT_HISTORY_CONCURRENCY = 64;
+/** Enough to keep a SignatureVerifierPool's workers fed; in-flight messages cost only their promises. */
+export const DEFAULT_HISTORY_CONCURRENCY = 256;
 
 interface Routed {
   /** Position in the input (where the result goes). */

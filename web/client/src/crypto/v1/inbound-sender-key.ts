@@ -74,6 +74,8 @@ export class InboundSenderKey implements SenderKeyId {
   readonly senderDeviceId: string;
   readonly senderUserId: string;
   private tail: Promise<unknown> = Promise.resolve();
+  /** Messages queued for steps 5 to 7 and not finished (the one running included). */
+  private queued = 0;
   private readonly verificationKey: VerificationKey;
 
   private constructor(
@@ -154,8 +156,9 @@ export class InboundSenderKey implements SenderKeyId {
     const headerBytes = messageHeaderBytes(header);
     const verified = verifier.verify(this.verificationKey, messageSignedBytes(headerBytes, iv, ciphertext), signature);
     verified.catch(() => undefined); // awaited below unless an earlier check refuses the message first
+    this.queued++;
     const run = this.tail.then(() => this.openAuthenticated(header, headerBytes, iv, ciphertext, verified));
-    this.tail = run.catch(() => undefined);
+    this.tail = run.catch(() => undefined).finally(() => this.queued--);
     return run;
   }
 
@@ -196,7 +199,7 @@ export class InboundSenderKey implements SenderKeyId {
       if (err instanceof AeadAuthenticationError) throw new MessageRejectedError('decryption-failed', 'the ciphertext does not authenticate', { cause: err });
       throw err;
     }
-    pending.commit();
+    pending.commit(this.queued > 1);
     this.seen.add(header.messageId, header.chainIndex);
     try {
       return { header, senderUserId: this.senderUserId, payload: decodePaddedPayload(padded) };

@@ -36,8 +36,11 @@ import { ownBytesOfLength, type Bytes } from './webcrypto';
 export interface PendingMessageKey extends IndexedMessageKey {
   /** The message key as a non-extractable AES-256-GCM key (imported ahead for the next index, else on first call). */
   aesKey(): Promise<CryptoKey>;
-  /** Consume the key. Throws MessageKeyUnavailableError (already used) or ChainStateConflictError. */
-  commit(): void;
+  /**
+   * Consume the key. Throws MessageKeyUnavailableError (already used) or ChainStateConflictError. `nextWaiting`:
+   * the caller already holds the next message, so the chain computes the next step at once, not in the background.
+   */
+  commit(nextWaiting?: boolean): void;
 }
 
 /** What to store to resume a receiving chain: its position and the skipped keys it holds, oldest first. */
@@ -97,10 +100,10 @@ export class ReceivingChain {
     const from = this.state;
     const { state: at, skipped } = await advanceChain(from, index, { collectSkipped: true });
     const { messageKey, nextChainKey } = await stepChain(at.chainKey);
-    return this.pending(index, messageKey, undefined, () => {
+    return this.pending(index, messageKey, undefined, (nextWaiting) => {
       if (this.state !== from) throw new ChainStateConflictError('the chain moved since this key was computed; ask again');
       for (const s of skipped.slice(-this.skipped.capacity)) this.skipped.put(s.index, s.messageKey);
-      this.moveTo({ index: index + 1, chainKey: nextChainKey });
+      this.moveTo({ index: index + 1, chainKey: nextChainKey }, nextWaiting);
     });
   }
 
@@ -123,14 +126,14 @@ export class ReceivingChain {
     }
     if (index !== this.state.index) return undefined;
     const from = this.state;
-    if (this.ahead?.from !== from) this.ahead = StepAhead.start(from);
+    if (this.ahead?.from !== from) this.ahead = StepAhead.start(from, true);
     const ahead = this.ahead!;
     return ahead.step().then(
       (step) =>
         // A copy: several pending keys may come from one step computed ahead.
-        this.pending(index, new Uint8Array(step.messageKey), step.aesKey, () => {
+        this.pending(index, new Uint8Array(step.messageKey), step.aesKey, (nextWaiting) => {
           if (this.state !== from) throw new ChainStateConflictError('the chain moved since this key was computed; ask again');
-          this.moveTo({ index: index + 1, chainKey: step.nextChainKey });
+          this.moveTo({ index: index + 1, chainKey: step.nextChainKey }, nextWaiting);
         }),
       (err: unknown) => {
         if (this.ahead === ahead) this.ahead = undefined; // a failed step is computed again next time
@@ -139,13 +142,13 @@ export class ReceivingChain {
     );
   }
 
-  /** Move the chain and start computing the step of the new next index. */
-  private moveTo(state: ChainState): void {
+  /** Move the chain and compute the step of the new next index ahead (at once if that message already waits). */
+  private moveTo(state: ChainState, nextWaiting = false): void {
     this.state = state;
-    this.ahead = StepAhead.start(state);
+    this.ahead = StepAhead.start(state, nextWaiting);
   }
 
-  private pending(index: number, messageKey: Bytes, aesKey: Promise<CryptoKey> | undefined, commit: () => void): PendingMessageKey {
+  private pending(index: number, messageKey: Bytes, aesKey: Promise<CryptoKey> | undefined, commit: (nextWaiting?: boolean) => void): PendingMessageKey {
     let key = aesKey;
     return {
       index,

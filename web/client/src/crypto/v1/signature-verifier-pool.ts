@@ -14,8 +14,11 @@
  *           await decryptHistory(ring, page, { verifier: pool });
  *   worker: serveSignatureVerification(self);
  *
- * Requests made in the same turn of the event loop travel in one message per endpoint (each endpoint gets the
- * requests while it has the fewest outstanding), and each reply carries a batch of answers.
+ * Messages between threads are not cheap (in Chromium, one postMessage per request cost the page about as much as
+ * the verify it carried), so requests travel in batches: an endpoint's batch goes out when it holds
+ * MAX_REQUEST_BATCH requests, or on the next timer turn (within about a millisecond); each reply carries up to 16
+ * answers. That suits bulk work with many checks in flight (decryptHistory with a high concurrency); a single
+ * interactive message is better verified locally.
  */
 import { verifyEcdsaP256 } from './ecdsa';
 import { importP256PublicKey } from './public-key';
@@ -52,6 +55,9 @@ export class SignatureVerifierError extends Error {
   override name = 'SignatureVerifierError';
 }
 
+/** Requests an endpoint gets in one message at most. */
+export const MAX_REQUEST_BATCH = 64;
+
 interface Pending {
   resolve: (valid: boolean) => void;
   reject: (err: Error) => void;
@@ -69,7 +75,7 @@ interface Lane {
 export class SignatureVerifierPool implements SignatureVerifier {
   private readonly lanes: Lane[];
   private nextId = 1;
-  private flushScheduled = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(endpoints: readonly VerifierEndpoint[]) {
     if (endpoints.length === 0) throw new SignatureVerifierError('a verifier pool needs at least one endpoint');
@@ -81,9 +87,9 @@ export class SignatureVerifierPool implements SignatureVerifier {
     });
   }
 
-  /** Requests sent and not yet answered, over all endpoints. */
+  /** Checks asked for and not yet answered, over all endpoints. */
   get pending(): number {
-    return this.lanes.reduce((n, lane) => n + lane.outstanding.size + lane.batch.length, 0);
+    return this.lanes.reduce((n, lane) => n + lane.outstanding.size, 0);
   }
 
   verify(key: VerificationKey, signedBytes: Bytes, signature: Bytes): Promise<boolean> {
@@ -92,9 +98,11 @@ export class SignatureVerifierPool implements SignatureVerifier {
     const id = this.nextId++;
     const point = lane.keys.has(key.id) ? null : key.publicKeyRaw;
     lane.keys.add(key.id);
+    const answer = new Promise<boolean>((resolve, reject) => lane.outstanding.set(id, { resolve, reject }));
     lane.batch.push([id, key.id, point, signedBytes, signature]);
-    this.scheduleFlush();
-    return new Promise<boolean>((resolve, reject) => lane.outstanding.set(id, { resolve, reject }));
+    if (lane.batch.length >= MAX_REQUEST_BATCH) this.flush(lane);
+    else this.timer ??= setTimeout(() => this.flushAll(), 0);
+    return answer;
   }
 
   private leastLoaded(): Lane | undefined {
@@ -106,22 +114,20 @@ export class SignatureVerifierPool implements SignatureVerifier {
     return best;
   }
 
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    queueMicrotask(() => {
-      this.flushScheduled = false;
-      for (const lane of this.lanes) {
-        if (lane.batch.length === 0 || lane.failed) continue;
-        const message: RequestMessage = { t: 'cipherlink/v1/verify', requests: lane.batch };
-        lane.batch = [];
-        try {
-          lane.endpoint.postMessage(message);
-        } catch (err) {
-          this.fail(lane, new SignatureVerifierError('could not post to a signature verifier endpoint', { cause: err }));
-        }
-      }
-    });
+  private flushAll(): void {
+    this.timer = undefined;
+    for (const lane of this.lanes) this.flush(lane);
+  }
+
+  private flush(lane: Lane): void {
+    if (lane.batch.length === 0 || lane.failed) return;
+    const message: RequestMessage = { t: 'cipherlink/v1/verify', requests: lane.batch };
+    lane.batch = [];
+    try {
+      lane.endpoint.postMessage(message);
+    } catch (err) {
+      this.fail(lane, new SignatureVerifierError('could not post to a signature verifier endpoint', { cause: err }));
+    }
   }
 
   private onReply(lane: Lane, data: unknown): void {
@@ -145,25 +151,53 @@ export class SignatureVerifierPool implements SignatureVerifier {
   }
 }
 
+/** Answers a worker sends in one reply at most; it also replies whenever its queue runs dry. */
+const MAX_REPLY_BATCH = 16;
+
 /**
- * The worker side: answer a SignatureVerifierPool's requests on `scope` (a worker's `self`). Each sender key's
- * point is imported once and kept for the worker's life (the pool sends it once per endpoint): as many keys as
- * the page verified through this worker, a few hundred bytes each.
+ * The worker side: answer a SignatureVerifierPool's requests on `scope` (a worker's `self`), one check at a time
+ * in arrival order, replying every few answers (and whenever the queue runs dry) rather than once per request
+ * message: browsers run the ECDSA work synchronously in the call, so a whole batch checked at once would hold
+ * every answer back until the last one. Each sender key's point is imported once and kept for the worker's life
+ * (the pool sends it once per endpoint): as many keys as the page verified through this worker, a few hundred
+ * bytes each.
  */
 export function serveSignatureVerification(scope: VerifierScope): void {
   const keys = new Map<string, Promise<CryptoKey | undefined>>();
-  const keyFor = (keyId: string, point: Bytes | null): Promise<CryptoKey | undefined> => {
-    if (point) keys.set(keyId, importP256PublicKey(point, 'ECDSA').catch(() => undefined));
-    return keys.get(keyId) ?? Promise.resolve(undefined);
+  const queue: VerifyRequest[] = [];
+  let outbox: [number, boolean][] = [];
+  let running = false;
+  const reply = () => {
+    if (outbox.length === 0) return;
+    scope.postMessage({ t: 'cipherlink/v1/verified', results: outbox } satisfies ReplyMessage);
+    outbox = [];
+  };
+  const check = async ([id, keyId, , signedBytes, signature]: VerifyRequest): Promise<[number, boolean]> => {
+    const key = await keys.get(keyId);
+    // An unknown or invalid key verifies nothing.
+    return [id, key !== undefined && (await verifyEcdsaP256(key, signedBytes, signature).catch(() => false))];
+  };
+  const drain = async () => {
+    running = true;
+    try {
+      while (queue.length > 0) {
+        outbox.push(await check(queue.shift()!));
+        if (outbox.length >= MAX_REPLY_BATCH) reply();
+      }
+    } finally {
+      reply();
+      running = false;
+    }
   };
   scope.addEventListener('message', (event) => {
     const message = event.data as Partial<RequestMessage> | null;
     if (message?.t !== 'cipherlink/v1/verify' || !Array.isArray(message.requests)) return;
-    const checks = message.requests.map(async ([id, keyId, point, signedBytes, signature]): Promise<[number, boolean]> => {
-      const key = await keyFor(keyId, point);
-      // An unknown or invalid key verifies nothing.
-      return [id, key !== undefined && (await verifyEcdsaP256(key, signedBytes, signature).catch(() => false))];
-    });
-    void Promise.all(checks).then((results) => scope.postMessage({ t: 'cipherlink/v1/verified', results } satisfies ReplyMessage));
+    for (const request of message.requests) {
+      const [, keyId, point] = request;
+      // Imported in arrival order, so a key's first request (which carries the point) comes before its others.
+      if (point) keys.set(keyId, importP256PublicKey(point, 'ECDSA').catch(() => undefined));
+      queue.push(request);
+    }
+    if (!running) void drain();
   });
 }
