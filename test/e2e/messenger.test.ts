@@ -1,12 +1,6 @@
-import { Writable } from 'node:stream';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createLogger } from '@cipherlink/kit';
-import { startStack, type Stack } from '@cipherlink/runner';
-import { launchChromium } from './browser';
-import { saveRecoveryKey } from './recovery';
+import type { Page } from 'playwright-core';
+import { resultPath, signUp, startE2e, type E2eWorld } from './harness';
 import { dumpServerStores, leakForms } from './server-stores';
 
 /**
@@ -15,35 +9,14 @@ import { dumpServerStores, leakForms } from './server-stores';
  * is shown on Bob's screen while appearing in no server store and no service log.
  */
 
-const root = resolve(import.meta.dirname, '..', '..');
-const password = 'correct horse battery staple';
 const suffix = Date.now().toString(36);
 const alice = `alice${suffix}`;
 const bob = `bob${suffix}`;
 
-let stack: Stack;
-let browser: Browser;
-let logText = '';
-const contexts: BrowserContext[] = [];
+let world: E2eWorld;
 
-async function openApp(): Promise<Page> {
-  const context = await browser.newContext();
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error('[page error]', err.message));
-  await page.goto(stack.url);
-  return page;
-}
+const openApp = () => world.openPage();
 
-async function signUp(page: Page, username: string) {
-  await page.getByTestId('auth-username').fill(username);
-  await page.getByTestId('auth-password').fill(password);
-  await page.getByTestId('auth-register').click();
-  // Protocol v1: the first sign-in shows the recovery key once, before the messenger.
-  await saveRecoveryKey(page);
-  await expect.poll(() => page.getByTestId('me-username').textContent(), { timeout: 15_000 }).toContain(username);
-  await expect.poll(() => page.getByTestId('connection-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('open');
-}
 
 async function openDmWith(page: Page, peer: string) {
   await page.getByTestId('new-dm-username').fill(peer);
@@ -66,37 +39,11 @@ async function expectMessage(page: Page, text: string, mine = false) {
 }
 
 beforeAll(async () => {
-  const logs = new Writable({
-    write(chunk, _enc, cb) {
-      logText += String(chunk);
-      cb();
-    },
-  });
-  stack = await startStack(
-    {
-      ...process.env,
-      HTTP_PORT: '0',
-      HTTP_HOST: '127.0.0.1',
-      WEB_DIST: join(root, 'web', 'app', 'dist'),
-      LOG_LEVEL: 'debug',
-      // Generous limits: this test is not about rate limiting, and Redis (where the budgets live) is shared.
-      AUTH_RATE_LIMIT_PER_MINUTE: '100000',
-      RATE_LIMIT_API_PER_MINUTE: '100000',
-      WS_FRAMES_PER_MINUTE: '100000',
-      WS_FRAME_BURST: '100000',
-    },
-    { logger: createLogger({ name: 'e2e', level: 'debug', destination: logs }) },
-  );
-  // The page's origin must be allowed by the gateway and auth (Origin checks).
-  browser = await launchChromium();
+  world = await startE2e('messenger');
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await stack?.close();
-  mkdirSync(join(root, 'test-results'), { recursive: true });
-  writeFileSync(join(root, 'test-results', 'e2e-services.log'), logText);
+  await world?.close();
 });
 
 describe('two browsers, one end-to-end encrypted DM', () => {
@@ -164,7 +111,7 @@ describe('two browsers, one end-to-end encrypted DM', () => {
     await send(bobPage, 'Hello Alice! Bob here.');
     await expectMessage(alicePage, 'Hello Alice! Bob here.');
     await expect.poll(() => alicePage.getByTestId('presence-status').textContent(), { timeout: 15_000 }).toContain('online');
-    await alicePage.screenshot({ path: join(root, 'test-results', 'e2e-alice-chat.png') });
+    await alicePage.screenshot({ path: resultPath('e2e-alice-chat.png') });
   });
 
   it('reads the history again after a reload (keys from IndexedDB, ciphertext from message-store)', async () => {
@@ -177,11 +124,11 @@ describe('two browsers, one end-to-end encrypted DM', () => {
   });
 
   it('brings an offline user every missed message, in order, once', async () => {
+    const bobContext = bobPage.context();
     await bobPage.close();
     await expect.poll(() => alicePage.getByTestId('presence-status').textContent(), { timeout: 20_000 }).not.toContain('online');
     for (const n of [1, 2, 3]) await send(alicePage, `While you were away #${n}`);
-    bobPage = await contexts[1]!.newPage();
-    await bobPage.goto(stack.url);
+    bobPage = await world.openPage(bobContext);
     await expect.poll(() => bobPage.getByTestId('me-username').textContent(), { timeout: 15_000 }).toContain(bob);
     await bobPage.locator(`[data-testid="conversation-item"][data-peer="${alice}"]`).click();
     for (const n of [1, 2, 3]) await expectMessage(bobPage, `While you were away #${n}`);
@@ -195,13 +142,13 @@ describe('two browsers, one end-to-end encrypted DM', () => {
     const canary = `Canary ${crypto.randomUUID()} sings in the coal mine`;
     await send(alicePage, canary);
     await expectMessage(bobPage, canary);
-    await bobPage.screenshot({ path: join(root, 'test-results', 'e2e-bob-canary.png') });
+    await bobPage.screenshot({ path: resultPath('e2e-bob-canary.png') });
 
     const stores = await dumpServerStores({ databaseUrl: process.env.DATABASE_URL! });
     // The stores are not empty: the ciphertext of this conversation is there.
     expect(stores.postgres).toContain('message_store_messages');
     expect(stores.postgres!.length).toBeGreaterThan(1000);
-    const all = { ...stores, logs: logText };
+    const all = { ...stores, logs: world.logs() };
     for (const [store, text] of Object.entries(all)) {
       for (const form of leakForms(canary)) expect(text.includes(form), `${store} contains the canary (${form})`).toBe(false);
       for (const form of leakForms('Hi Bob, this is Alice.')) expect(text.includes(form), `${store} contains a message`).toBe(false);

@@ -1,11 +1,6 @@
-import { Writable } from 'node:stream';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createLogger } from '@cipherlink/kit';
-import { startStack, type Stack } from '@cipherlink/runner';
-import { launchChromium } from './browser';
+import type { Page } from 'playwright-core';
+import { E2E_PASSWORD, expectSignedIn, resultPath, signUp, startE2e, type E2eWorld } from './harness';
 import { restoreFromRecoveryKey, saveRecoveryKey } from './recovery';
 import { dumpServerStores, leakForms } from './server-stores';
 
@@ -16,8 +11,7 @@ import { dumpServerStores, leakForms } from './server-stores';
  * Bob compare safety numbers and both screens show the same 60 digits. No room message is in any server store.
  */
 
-const root = resolve(import.meta.dirname, '..', '..');
-const password = 'correct horse battery staple';
+const password = E2E_PASSWORD;
 const suffix = Date.now().toString(36);
 const alice = `alice${suffix}`;
 const bob = `bob${suffix}`;
@@ -35,34 +29,10 @@ const text = {
   bobAfterRemoval: `Carol is gone ${marker}`,
 };
 
-let stack: Stack;
-let browser: Browser;
-let logText = '';
-const contexts: BrowserContext[] = [];
+let world: E2eWorld;
 
-async function openApp(): Promise<Page> {
-  const context = await browser.newContext();
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error('[page error]', err.message));
-  await page.goto(stack.url);
-  return page;
-}
+const openApp = () => world.openPage();
 
-async function expectSignedIn(page: Page, username: string) {
-  await expect.poll(() => page.getByTestId('me-username').textContent(), { timeout: 20_000 }).toContain(username);
-  await expect.poll(() => page.getByTestId('connection-state').getAttribute('data-state'), { timeout: 20_000 }).toBe('open');
-}
-
-/** Registers, saves the recovery key shown once, and returns it. */
-async function signUp(page: Page, username: string): Promise<string> {
-  await page.getByTestId('auth-username').fill(username);
-  await page.getByTestId('auth-password').fill(password);
-  await page.getByTestId('auth-register').click();
-  const key = await saveRecoveryKey(page);
-  await expectSignedIn(page, username);
-  return key;
-}
 
 function roomItem(page: Page) {
   return page.locator(`[data-testid="conversation-item"][data-kind="group"][data-name="${roomName}"]`);
@@ -105,36 +75,11 @@ async function readSafetyNumber(page: Page): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  const logs = new Writable({
-    write(chunk, _enc, cb) {
-      logText += String(chunk);
-      cb();
-    },
-  });
-  stack = await startStack(
-    {
-      ...process.env,
-      HTTP_PORT: '0',
-      HTTP_HOST: '127.0.0.1',
-      WEB_DIST: join(root, 'web', 'app', 'dist'),
-      LOG_LEVEL: 'debug',
-      // Generous limits: this test is not about rate limiting, and Redis (where the budgets live) is shared.
-      AUTH_RATE_LIMIT_PER_MINUTE: '100000',
-      RATE_LIMIT_API_PER_MINUTE: '100000',
-      WS_FRAMES_PER_MINUTE: '100000',
-      WS_FRAME_BURST: '100000',
-    },
-    { logger: createLogger({ name: 'e2e-v1', level: 'debug', destination: logs }) },
-  );
-  browser = await launchChromium();
+  world = await startE2e('protocol-v1');
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await stack?.close();
-  mkdirSync(join(root, 'test-results'), { recursive: true });
-  writeFileSync(join(root, 'test-results', 'e2e-protocol-v1-services.log'), logText);
+  await world?.close();
 });
 
 describe('protocol v1: a group room across four browsers', () => {
@@ -266,7 +211,7 @@ describe('protocol v1: a group room across four browsers', () => {
       await expectMessage(alice2, body);
     }
     await expect.poll(() => alice2.getByTestId('message-undecryptable').count(), { timeout: 20_000 }).toBe(0);
-    await alice2.screenshot({ path: join(root, 'test-results', 'e2e-v1-alice-second-browser.png') });
+    await alice2.screenshot({ path: resultPath('e2e-v1-alice-second-browser.png') });
 
     // The restored browser writes too, and the others read it.
     await send(alice2, `From Alice's second browser ${marker}`);
@@ -335,7 +280,7 @@ describe('protocol v1: a group room across four browsers', () => {
   it('keeps every room message out of every server store and log', async () => {
     const stores = await dumpServerStores({ databaseUrl: process.env.DATABASE_URL! });
     expect(stores.postgres).toContain('message_store_messages');
-    const all = { ...stores, logs: logText };
+    const all = { ...stores, logs: world.logs() };
     for (const [store, dump] of Object.entries(all)) {
       for (const body of Object.values(text)) {
         for (const form of leakForms(body)) expect(dump.includes(form), `${store} contains "${body}" (${form})`).toBe(false);

@@ -1,13 +1,8 @@
-import { Writable } from 'node:stream';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createLogger } from '@cipherlink/kit';
-import { startStack, type Stack } from '@cipherlink/runner';
+import type { BrowserContext, Page } from 'playwright-core';
 import { createNodeClient, type CipherLinkClient, type DecryptedMessage } from '@cipherlink/client/node';
-import { launchChromium } from './browser';
-import { restoreFromRecoveryKey, saveRecoveryKey } from './recovery';
+import { E2E_PASSWORD, expectSignedIn, signUp, startE2e, type E2eWorld } from './harness';
+import { restoreFromRecoveryKey } from './recovery';
 
 /**
  * Sessions in real browsers: two tabs of one browser share one refresh cookie and stay signed in across access
@@ -15,45 +10,16 @@ import { restoreFromRecoveryKey, saveRecoveryKey } from './recovery';
  * another browser returns to the sign-in screen with a message; password change and account deletion via the UI.
  */
 
-const root = resolve(import.meta.dirname, '..', '..');
 /** Short-lived access tokens, so the test sees several expiries. */
 const TTL_SECONDS = 8;
-const password = 'correct horse battery staple';
+const password = E2E_PASSWORD;
 const suffix = Date.now().toString(36);
 
-let stack: Stack;
-let browser: Browser;
-let logText = '';
-const contexts: BrowserContext[] = [];
+let world: E2eWorld;
 const nodeClients: CipherLinkClient[] = [];
 
-async function newContext(): Promise<BrowserContext> {
-  const context = await browser.newContext();
-  contexts.push(context);
-  return context;
-}
-
-async function openPage(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error('[page error]', err.message));
-  await page.goto(stack.url);
-  return page;
-}
-
-async function expectSignedIn(page: Page, username: string) {
-  await expect.poll(() => page.getByTestId('me-username').textContent(), { timeout: 15_000 }).toContain(username);
-  await expect.poll(() => page.getByTestId('connection-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('open');
-}
-
-/** Registers and returns the recovery key the first sign-in shows once. */
-async function signUp(page: Page, username: string): Promise<string> {
-  await page.getByTestId('auth-username').fill(username);
-  await page.getByTestId('auth-password').fill(password);
-  await page.getByTestId('auth-register').click();
-  const recoveryKey = await saveRecoveryKey(page);
-  await expectSignedIn(page, username);
-  return recoveryKey;
-}
+const newContext = () => world.newContext();
+const openPage = (context: BrowserContext) => world.openPage(context);
 
 async function signIn(page: Page, username: string, pw = password) {
   await page.getByTestId('auth-username').fill(username);
@@ -87,37 +53,12 @@ function nextMessage(client: CipherLinkClient, text: string): Promise<DecryptedM
 }
 
 beforeAll(async () => {
-  const logs = new Writable({
-    write(chunk, _enc, cb) {
-      logText += String(chunk);
-      cb();
-    },
-  });
-  stack = await startStack(
-    {
-      ...process.env,
-      HTTP_PORT: '0',
-      HTTP_HOST: '127.0.0.1',
-      WEB_DIST: join(root, 'web', 'app', 'dist'),
-      ACCESS_TOKEN_TTL_SECONDS: String(TTL_SECONDS),
-      // Generous limits: these tests are about sessions, not about rate limiting (Redis is shared).
-      AUTH_RATE_LIMIT_PER_MINUTE: '100000',
-      RATE_LIMIT_API_PER_MINUTE: '100000',
-      WS_FRAMES_PER_MINUTE: '100000',
-      WS_FRAME_BURST: '100000',
-    },
-    { logger: createLogger({ name: 'e2e-sessions', level: 'info', destination: logs }) },
-  );
-  browser = await launchChromium();
+  world = await startE2e('sessions', { env: { ACCESS_TOKEN_TTL_SECONDS: String(TTL_SECONDS) }, logLevel: 'info' });
 }, 120_000);
 
 afterAll(async () => {
   for (const c of nodeClients) await c.close().catch(() => undefined);
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await stack?.close();
-  mkdirSync(join(root, 'test-results'), { recursive: true });
-  writeFileSync(join(root, 'test-results', 'e2e-sessions-services.log'), logText);
+  await world?.close();
 });
 
 describe('two tabs of one browser share one session', () => {
@@ -125,7 +66,7 @@ describe('two tabs of one browser share one session', () => {
     const me = `tabs${suffix}`;
     const peerName = `peer${suffix}`;
     // The peer is an SDK client in Node: a real user of the same stack, outside the browser being measured.
-    const peer = createNodeClient({ baseUrl: stack.url });
+    const peer = createNodeClient({ baseUrl: world.stack.url });
     nodeClients.push(peer);
     await peer.register(peerName, password);
     await peer.login(peerName, password);
