@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CipherLinkClient, MemoryKeyStore, type CipherLinkClientOptions, type ClientEvents, type DecryptedMessage } from '@cipherlink/client';
+import { CipherLinkClient, MemoryKeyStore, type CipherLinkClientOptions, type DecryptedMessage } from '@cipherlink/client';
+import { nextEvent } from './sdk-events';
 import { startTestStack, uniqueName } from './harness';
 import type { Stack } from '../src/stack';
 
@@ -20,22 +21,7 @@ function newClient(keyStore = new MemoryKeyStore(), opts: Partial<CipherLinkClie
   return c;
 }
 
-/** Resolves with the first event of `name` that satisfies `pred`. */
-function next<K extends keyof ClientEvents>(c: CipherLinkClient, name: K, pred: (e: ClientEvents[K]) => boolean, timeoutMs = 10_000): Promise<ClientEvents[K]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for '${String(name)}'`));
-    }, timeoutMs);
-    const off = c.on(name, (e) => {
-      if (pred(e)) {
-        clearTimeout(timer);
-        off();
-        resolve(e);
-      }
-    });
-  });
-}
+const next = nextEvent;
 
 const textOf = (m: DecryptedMessage) => (m.body.kind === 'text' ? m.body.text : `<${m.body.kind}:${m.body.kind === 'undecryptable' ? m.body.code : ''}>`);
 

@@ -8,9 +8,9 @@ import {
   UntrustedIdentityError,
   WrongBackupKeyError,
   type CipherLinkClientOptions,
-  type ClientEvents,
   type DecryptedMessage,
 } from '@cipherlink/client';
+import { nextEvent } from './sdk-events';
 import { startTestStack, TestHttp, uniqueName } from './harness';
 import type { Stack } from '../src/stack';
 
@@ -30,21 +30,7 @@ function newClient(keyStore = new MemoryKeyStore(), opts: Partial<CipherLinkClie
   return c;
 }
 
-function next<K extends keyof ClientEvents>(c: CipherLinkClient, name: K, pred: (e: ClientEvents[K]) => boolean, timeoutMs = 10_000): Promise<ClientEvents[K]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for '${String(name)}'`));
-    }, timeoutMs);
-    const off = c.on(name, (e) => {
-      if (pred(e)) {
-        clearTimeout(timer);
-        off();
-        resolve(e);
-      }
-    });
-  });
-}
+const next = nextEvent;
 
 const textOf = (m: DecryptedMessage) => (m.body.kind === 'text' ? m.body.text : `<${m.body.kind === 'undecryptable' ? m.body.code : m.body.kind}>`);
 const isText = (text: string) => (m: DecryptedMessage) => m.body.kind === 'text' && m.body.text === text;

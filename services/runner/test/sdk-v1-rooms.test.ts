@@ -1,7 +1,8 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CipherLinkClient, crypto, EditNotAllowedError, MemoryKeyStore, type ClientEvents, type DecryptedMessage } from '@cipherlink/client';
+import { CipherLinkClient, crypto, EditNotAllowedError, MemoryKeyStore, type DecryptedMessage } from '@cipherlink/client';
 import { HistoryResponse, KeyPackagesResponse } from '@cipherlink/proto';
+import { nextEvent } from './sdk-events';
 import { startTestStack, TestHttp, uniqueName } from './harness';
 import type { Stack } from '../src/stack';
 
@@ -14,21 +15,7 @@ let stack: Stack;
 const clients: CipherLinkClient[] = [];
 const password = 'correct horse battery staple';
 
-function next<K extends keyof ClientEvents>(c: CipherLinkClient, name: K, pred: (e: ClientEvents[K]) => boolean, timeoutMs = 10_000): Promise<ClientEvents[K]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for '${String(name)}'`));
-    }, timeoutMs);
-    const off = c.on(name, (e) => {
-      if (pred(e)) {
-        clearTimeout(timer);
-        off();
-        resolve(e);
-      }
-    });
-  });
-}
+const next = nextEvent;
 
 const { MessageRejectedError, SenderKeyRing } = crypto.v1;
 type SenderKeyShare = crypto.v1.SenderKeyShare;
