@@ -99,6 +99,15 @@ describe('directory routes', () => {
     expect((await call(reader, 'GET', '/api/directory/users/not-a-uuid/devices')).status).toBe(400);
   });
 
+  it("answers a user's own keys before the user-registered event arrived (first sign-in), and 404 to a stranger", async () => {
+    const fresh = await newCaller(); // no directory row yet: only the token says who this is
+    const own = await call(fresh, 'GET', `/api/directory/users/${fresh.id}/keys`);
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ userId: fresh.id, identityKey: null, devices: [] });
+    const stranger = await newCaller();
+    expect((await call(stranger, 'GET', `/api/directory/users/${fresh.id}/keys`)).status).toBe(404);
+  });
+
   it('rejects a bad public key with 400 and the error shape', async () => {
     const caller = await newCaller();
     for (const body of [{ publicKey: 'short' }, { publicKey: `${fakePublicKey()}A` }, {}, { publicKey: fakePublicKey(), extra: true }]) {

@@ -91,6 +91,9 @@ export function registerKeyRoutes(app: FastifyInstance, deps: SubRouteDeps): voi
   app.get('/api/directory/users/:userId/keys', async (req): Promise<UserKeysResponse> => {
     const { userId } = parseOrThrow(UserParams, req.params, 'path parameters');
     const viewer = userOf(req).sub;
+    // Our own keys right after registration: the user-registered event may not be consumed yet, so ensure the row
+    // from the token as every route that writes for the caller does (else a first sign-in can see "user not found").
+    if (userId.toLowerCase() === viewer.toLowerCase()) await callerOf(req);
     // Strangers get the answer an unknown user gets: keys are shown only to people who can talk to the user.
     if (!(await store.users.findById(userId)) || !(await store.conversations.canSeeKeysOf(viewer, userId))) throw new NotFoundError('user not found');
     const [identity, devices] = await Promise.all([store.identities.get(userId), store.devices.certifiedOf([userId.toLowerCase()])]);
