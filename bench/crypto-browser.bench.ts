@@ -21,7 +21,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { launchChromium } from '../test/e2e/browser';
 import type { BrowserBench } from './browser/entry';
 import { baselineRevision, withBaseline } from './browser/baseline-source';
 import { historyTable, type HistoryBenchOptions } from './browser/history';
@@ -45,24 +45,6 @@ const historyOptions: HistoryBenchOptions = {
     [256, -1],
   ],
 };
-
-/** Debian's Chromium with the flags this machine needs (as test/e2e/browser.ts launches it). */
-function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
-}
 
 async function bundle(entryPoint: string): Promise<string> {
   const out = await build({
