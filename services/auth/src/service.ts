@@ -1,22 +1,23 @@
 import { fileURLToPath } from 'node:url';
 import {
+  closeRedis,
   connectNats,
   connectRedis,
   createAccessTokenVerifier,
+  createApiRateLimiter,
   createPgPool,
-  createRateLimiter,
   createRedis,
   createRevocationList,
   ensureStream,
+  type Logger,
   migrate,
+  type Nats,
   natsReadiness,
   publishDurable,
   publishEphemeral,
   redisReadiness,
-  watchSigningKeys,
-  type Logger,
-  type Nats,
   type Service,
+  watchSigningKeys,
 } from '@cipherlink/kit';
 import { SessionsRevokedEvent, streams, subjects, UserDeletedEvent, UserRegisteredEvent } from '@cipherlink/proto';
 import { createAccessTokenIssuer } from './access-token-issuer';
@@ -89,7 +90,7 @@ export function createAuthService(config: AuthConfig, deps: AuthServiceDeps): Se
     }),
     limits: createAuthRateLimits(redis, config.AUTH_RATE_LIMIT_PER_MINUTE),
     // The same name in every service: one budget per user across the whole API.
-    perUser: createRateLimiter(redis, 'api', { points: config.RATE_LIMIT_API_PER_MINUTE, durationSeconds: 60 }),
+    perUser: createApiRateLimiter(redis, config.RATE_LIMIT_API_PER_MINUTE),
     async publishUserRegistered({ userId, username, occurredAt }) {
       await publishDurable(requireNats(), subjects.evt.userRegistered, UserRegisteredEvent, { v: 1, userId, username, occurredAt: occurredAt.toISOString() }, { msgId: userId });
     },
@@ -137,7 +138,7 @@ export function createAuthService(config: AuthConfig, deps: AuthServiceDeps): Se
       ring.stop();
       await nats?.close();
       nats = undefined;
-      if (redis.status !== 'end') await redis.quit().catch(() => redis.disconnect());
+      await closeRedis(redis);
       await pool.end();
     },
   };

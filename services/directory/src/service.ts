@@ -1,24 +1,24 @@
 import { fileURLToPath } from 'node:url';
 import {
+  type AccessTokenVerifier,
   callRpc,
+  closeRedis,
   connectNats,
   connectRedis,
   createAccessTokenVerifier,
+  createApiRateLimiter,
   createPgPool,
-  createRateLimiter,
   createRedis,
   createRevocationList,
+  type DurableConsumer,
   ensureStream,
+  type Logger,
   migrate,
+  type Nats,
   natsReadiness,
   redisReadiness,
-  watchSigningKeys,
-  type AccessTokenVerifier,
-  type DurableConsumer,
-  type Logger,
-  type Nats,
-  type Redis,
   type Service,
+  watchSigningKeys,
 } from '@cipherlink/kit';
 import { rpc, streams } from '@cipherlink/proto';
 import type { DirectoryConfig } from './config';
@@ -58,7 +58,7 @@ export function createDirectoryService(config: DirectoryConfig, deps: DirectoryD
   const verifier =
     deps.verifier ??
     createAccessTokenVerifier({ fetchJwks: () => callRpc(requireNats(), rpc.authJwks, {}), revocations: createRevocationList(redis) });
-  const apiLimiter = createRateLimiter(redis, 'api', { points: config.RATE_LIMIT_API_PER_MINUTE, durationSeconds: 60 });
+  const apiLimiter = createApiRateLimiter(redis, config.RATE_LIMIT_API_PER_MINUTE);
 
   /** Everything start() opened, in reverse; also undoes a start() that failed half-way. */
   async function disconnect(): Promise<void> {
@@ -99,11 +99,4 @@ export function createDirectoryService(config: DirectoryConfig, deps: DirectoryD
       await pool.end();
     },
   };
-}
-
-/** QUIT when connected; a client that never connected, or cannot reach Redis now, is just disconnected. */
-async function closeRedis(redis: Redis): Promise<void> {
-  if (redis.status === 'end') return;
-  if (redis.status === 'wait') return redis.disconnect();
-  await redis.quit().catch(() => redis.disconnect());
 }

@@ -14,22 +14,22 @@ import {
   WsCloseCode,
 } from '@cipherlink/proto';
 import {
-  natsReadiness,
   callRpc,
+  closeRedis,
   connectNats,
   connectRedis,
   createAccessTokenVerifier,
   createRedis,
   createRevocationList,
   ensureStream,
-  redisReadiness,
-  subscribeEphemeral,
-  watchSigningKeys,
   type FastifyPluginAsync,
   type Logger,
   type Nats,
-  type Redis,
+  natsReadiness,
+  redisReadiness,
   type Service,
+  subscribeEphemeral,
+  watchSigningKeys,
 } from '@cipherlink/kit';
 import type { GatewayConfig } from './config';
 import { RoutingTable } from './domain/routing-table';
@@ -192,13 +192,6 @@ export function createGatewayService(config: GatewayConfig, deps: { logger: Logg
       logger.info('gateway stopped');
     },
   };
-}
-
-/** QUIT when connected; a client that never connected, or cannot reach Redis now, is just disconnected. */
-async function closeRedis(redis: Redis): Promise<void> {
-  if (redis.status === 'end') return;
-  if (redis.status === 'wait') return redis.disconnect();
-  await redis.quit().catch(() => redis.disconnect());
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

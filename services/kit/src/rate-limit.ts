@@ -50,3 +50,11 @@ export function createRateLimiter(redis: Redis, name: string, rule: RateLimitRul
     },
   };
 }
+
+/**
+ * The per-user budget of authenticated API requests. Every service builds it with the same name, so a user has one
+ * budget across the whole API (all services, all instances), not one per service.
+ */
+export function createApiRateLimiter(redis: Redis, perMinute: number): RateLimiter {
+  return createRateLimiter(redis, 'api', { points: perMinute, durationSeconds: 60 });
+}

@@ -34,6 +34,13 @@ export async function connectRedis(redis: Redis): Promise<void> {
   if (redis.status === 'wait') await redis.connect();
 }
 
+/** QUIT when connected; a client that never connected, or cannot reach Redis now, is just disconnected. */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'end') return;
+  if (redis.status === 'wait') return redis.disconnect();
+  await redis.quit().catch(() => redis.disconnect());
+}
+
 /** /readyz check for a Redis connection. */
 export const redisReadiness = (redis: Redis) => ({
   name: 'redis',

@@ -1,20 +1,20 @@
 import {
-  natsReadiness,
   callRpc,
+  closeRedis,
   connectNats,
   connectRedis,
   createAccessTokenVerifier,
-  createRateLimiter,
+  createApiRateLimiter,
   createRedis,
   createRevocationList,
-  ensureStream,
-  redisReadiness,
-  watchSigningKeys,
   type DurableConsumer,
+  ensureStream,
   type Logger,
   type Nats,
-  type Redis,
+  natsReadiness,
+  redisReadiness,
   type Service,
+  watchSigningKeys,
 } from '@cipherlink/kit';
 import { rpc, streams } from '@cipherlink/proto';
 import type { MessageStoreConfig } from './config';
@@ -50,7 +50,7 @@ export function createMessageStoreService(config: MessageStoreConfig, deps: { lo
     return nats;
   };
   const verifier = createAccessTokenVerifier({ fetchJwks: () => callRpc(connected(), rpc.authJwks, {}), revocations: createRevocationList(redis) });
-  const apiLimiter = createRateLimiter(redis, 'api', { points: config.RATE_LIMIT_API_PER_MINUTE, durationSeconds: 60 });
+  const apiLimiter = createApiRateLimiter(redis, config.RATE_LIMIT_API_PER_MINUTE);
 
   /** Drop key packages past their retention (every instance may run it; the delete is idempotent). */
   async function purgeKeyPackages(): Promise<void> {
@@ -119,11 +119,4 @@ export function createMessageStoreService(config: MessageStoreConfig, deps: { lo
       await store.close();
     },
   };
-}
-
-/** QUIT when connected; a client that never connected, or cannot reach Redis now, is just disconnected. */
-async function closeRedis(redis: Redis): Promise<void> {
-  if (redis.status === 'end') return;
-  if (redis.status === 'wait') return redis.disconnect();
-  await redis.quit().catch(() => redis.disconnect());
 }

@@ -1,5 +1,13 @@
 import { Redis } from 'ioredis';
-import { connectNats, natsReadiness, publishEphemeral, type Logger, type Nats, type Service } from '@cipherlink/kit';
+import {
+  closeRedis,
+  connectNats,
+  type Logger,
+  type Nats,
+  natsReadiness,
+  publishEphemeral,
+  type Service,
+} from '@cipherlink/kit';
 import { PresenceChangedEvent, subjects } from '@cipherlink/proto';
 import type { PresenceConfig } from './config';
 import { servePresenceRpc } from './handlers/presence-rpc';
@@ -57,7 +65,7 @@ export function createPresenceService(config: PresenceConfig, deps: PresenceDeps
       sweeper = undefined;
       await nats?.close();
       nats = undefined;
-      if (redis.status !== 'end') await redis.quit().catch(() => redis.disconnect());
+      await closeRedis(redis);
     },
   };
 }
