@@ -25,14 +25,10 @@ import { launchChromium } from '../test/e2e/browser';
 import type { BrowserBench } from './browser/entry';
 import { baselineRevision, withBaseline } from './browser/baseline-source';
 import { historyTable, type HistoryBenchOptions } from './browser/history';
-import { CASE_NAMES, messageTable, type MessageBenchOptions } from './browser/message-cases';
+import { CASE_NAMES, messageOptionsFromEnv, messageTable, type MessageBenchOptions } from './browser/message-cases';
 
 const root = resolve(import.meta.dirname, '..');
-const messageOptions: MessageBenchOptions = {
-  seconds: Number(process.env.BENCH_SECONDS ?? 1),
-  rounds: Number(process.env.BENCH_ROUNDS ?? 5),
-  spacedMessages: Number(process.env.BENCH_SPACED ?? 200),
-};
+const messageOptions: MessageBenchOptions = messageOptionsFromEnv(process.env);
 const historyOptions: HistoryBenchOptions = {
   messages: Number(process.env.HISTORY_MESSAGES ?? 10_000),
   senders: 3,

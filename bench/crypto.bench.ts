@@ -18,14 +18,10 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { baselineRevision, withBaseline } from './browser/baseline-source';
 import { historyTable, runHistoryBench, type HistoryBenchOptions } from './browser/history';
-import { CASE_NAMES, messageTable, runMessageBench, type MessageBenchOptions, type V1Module } from './browser/message-cases';
+import { CASE_NAMES, messageOptionsFromEnv, messageTable, runMessageBench, type MessageBenchOptions, type V1Module } from './browser/message-cases';
 
 const root = resolve(import.meta.dirname, '..');
-const messageOptions: MessageBenchOptions = {
-  seconds: Number(process.env.BENCH_SECONDS ?? 1),
-  rounds: Number(process.env.BENCH_ROUNDS ?? 5),
-  spacedMessages: Number(process.env.BENCH_SPACED ?? 200),
-};
+const messageOptions: MessageBenchOptions = messageOptionsFromEnv(process.env);
 const historyOptions: HistoryBenchOptions = {
   messages: Number(process.env.HISTORY_MESSAGES ?? 10_000),
   senders: 3,

@@ -86,6 +86,15 @@ export interface MessageBenchOptions {
   baseline?: string;
 }
 
+/** The message-bench settings both benchmarks (Node and Chromium) read from the environment. */
+export function messageOptionsFromEnv(env: Record<string, string | undefined>): MessageBenchOptions {
+  return {
+    seconds: Number(env.BENCH_SECONDS ?? 1),
+    rounds: Number(env.BENCH_ROUNDS ?? 5),
+    spacedMessages: Number(env.BENCH_SPACED ?? 200),
+  };
+}
+
 const uuid = () => globalThis.crypto.randomUUID();
 
 async function bareAesGcm(): Promise<Op> {
