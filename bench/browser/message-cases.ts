@@ -135,11 +135,12 @@ async function v1WithoutSignature(): Promise<Op> {
   const sending = new SendingChain(start);
   const receiving = new ReceivingChain(start);
   const noSignature = new Uint8Array(64);
+  const noPrevious = new Uint8Array(32);
   return async () => {
     const messageId = uuid();
     const plaintext = encodePaddedPayload(PAYLOAD);
     const { index, key } = await sending.nextAesKey();
-    const header = { conversationId, epoch: 0, senderDeviceId, messageId, chainIndex: index };
+    const header = { conversationId, epoch: 0, senderDeviceId, messageId, chainIndex: index, prev: noPrevious };
     const headerBytes = messageHeaderBytes(header);
     const iv = generateIv();
     const ciphertext = await encryptAesGcm(key, { iv, additionalData: headerBytes, plaintext });
@@ -156,7 +157,7 @@ async function v1WithoutSignature(): Promise<Op> {
 
 async function ecdsaSignVerify(): Promise<Op> {
   const pair = await generateEcdsaKeyPair();
-  const header = messageHeaderBytes({ conversationId: uuid(), epoch: 0, senderDeviceId: uuid(), messageId: uuid(), chainIndex: 0 });
+  const header = messageHeaderBytes({ conversationId: uuid(), epoch: 0, senderDeviceId: uuid(), messageId: uuid(), chainIndex: 0, prev: new Uint8Array(32) });
   const data = messageSignedBytes(header, new Uint8Array(12), new Uint8Array(MESSAGE_BYTES + 16));
   return async () => {
     const sig = await signEcdsaP256(pair.privateKey, data);

@@ -28,7 +28,7 @@ export const MAX_V1_CIPHERTEXT_BYTES = 32_768 + 16;
 /**
  * Protocol v1 envelope (docs/protocol.md, "Protocol v1"): a sender-key message. The message key comes from the
  * sending device's chain for (conversation, epoch) at `chainIndex`; `ct` is AES-256-GCM of the padded payload with
- * the header (conversation id, epoch, sender device, message id, chain index) as additional data, and `sig` the
+ * the header (conversation id, epoch, sender device, message id, chain index, prev) as additional data, and `sig` the
  * sender key's ECDSA P-256 signature (P1363) over header, IV and ciphertext. The conversation id and message id
  * travel beside the envelope (frame and StoredMessage). A client may also repeat them inside the envelope; the
  * gateway then requires them to equal the frame's. The server stores and routes the envelope without reading it.
@@ -39,6 +39,11 @@ export const EnvelopeV1 = z
     epoch: Epoch,
     senderDeviceId: Uuid,
     chainIndex: z.number().int().min(0).max(0xffff_ffff),
+    /**
+     * Digest of the sender key's previous message (docs/protocol-v1.md, "Links"). Clients write it and require it;
+     * optional here so that envelopes stored before links existed stay valid history for the server.
+     */
+    prev: base64UrlOfBytes(32).optional(),
     iv: base64UrlOfBytes(12),
     ct: base64UrlOfAtMostBytes(MAX_V1_CIPHERTEXT_BYTES, 16),
     sig: base64UrlOfBytes(64),

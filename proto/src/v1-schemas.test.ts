@@ -22,7 +22,7 @@ const b64 = (bytes: number, fill = 1) => Buffer.alloc(bytes, fill).toString('bas
 const point = () => Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 2)]).toString('base64url');
 
 describe('envelope v1', () => {
-  const ok = { v: 1, epoch: 0, senderDeviceId: dev, chainIndex: 0, iv: b64(12), ct: b64(272), sig: b64(64) };
+  const ok = { v: 1, epoch: 0, senderDeviceId: dev, chainIndex: 0, prev: b64(32), iv: b64(12), ct: b64(272), sig: b64(64) };
   it('is accepted beside v0 by the Envelope union', () => {
     expect(Envelope.parse(ok)).toEqual(ok);
     expect(Envelope.parse({ ...ok, conversationId: conv, messageId: msgId })).toEqual({ ...ok, conversationId: conv, messageId: msgId });
@@ -35,6 +35,8 @@ describe('envelope v1', () => {
   });
   it('requires a 12-byte IV, a 64-byte signature and a ciphertext within the frame cap', () => {
     expect(EnvelopeV1.safeParse({ ...ok, iv: b64(11) }).success).toBe(false);
+    expect(EnvelopeV1.safeParse({ ...ok, prev: b64(31) }).success).toBe(false);
+    expect(EnvelopeV1.safeParse((({ prev: _p, ...rest }) => rest)(ok)).success).toBe(true); // stored before links
     expect(EnvelopeV1.safeParse({ ...ok, sig: b64(65) }).success).toBe(false);
     expect(EnvelopeV1.safeParse({ ...ok, ct: b64(MAX_V1_CIPHERTEXT_BYTES) }).success).toBe(true);
     expect(EnvelopeV1.safeParse({ ...ok, ct: b64(MAX_V1_CIPHERTEXT_BYTES + 1) }).success).toBe(false);

@@ -100,6 +100,7 @@ export function envelopeV1(senderDeviceId: string, over: Record<string, unknown>
     epoch: 0,
     senderDeviceId,
     chainIndex: 0,
+    prev: randomBytes(32).toString('base64url'),
     iv: randomBytes(12).toString('base64url'),
     ct: randomBytes(256 + 16).toString('base64url'),
     sig: randomBytes(64).toString('base64url'),

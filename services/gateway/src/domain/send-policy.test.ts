@@ -29,7 +29,7 @@ describe('decideSend with a v1 envelope', () => {
     type: 'message.send',
     id,
     conversationId,
-    envelope: { v: 1, epoch: 0, senderDeviceId: identity.deviceId, chainIndex: 0, iv: 'AAAAAAAAAAAAAAAA', ct: 'A'.repeat(363), sig: 'A'.repeat(86), ...over },
+    envelope: { v: 1, epoch: 0, senderDeviceId: identity.deviceId, chainIndex: 0, prev: 'A'.repeat(43), iv: 'AAAAAAAAAAAAAAAA', ct: 'A'.repeat(363), sig: 'A'.repeat(86), ...over },
   });
   it('checks the sender device like v0', () => {
     expect(decideSend(identity, v1(), true)).toEqual({ kind: 'publish' });

@@ -8,6 +8,7 @@ const header: MessageHeader = {
   senderDeviceId: '11111111-2222-4333-8444-555555555555',
   messageId: '0190a6b2-0000-7000-8000-000000000001',
   chainIndex: 0xfffffffe,
+  prev: new Uint8Array(32).fill(0xab),
 };
 const iv = new Uint8Array(12).fill(7);
 const ct = new Uint8Array(256 + 16).fill(9);
@@ -23,7 +24,7 @@ function code(json: unknown): string {
 }
 
 describe('v1 envelope', () => {
-  it('header bytes: label, version, conversation, epoch, sender device, message id, chain index', () => {
+  it('header bytes: label, version, conversation, epoch, sender device, message id, chain index, prev', () => {
     const label = 'cipherlink/v1/message-header';
     const expected = Buffer.concat([
       Buffer.from([label.length]),
@@ -34,7 +35,9 @@ describe('v1 envelope', () => {
       Buffer.from('11111111222243338444555555555555', 'hex'),
       Buffer.from('0190a6b2000070008000000000000001', 'hex'),
       Buffer.from('fffffffe', 'hex'),
+      Buffer.alloc(32, 0xab),
     ]);
+    expect(expected.length).toBe(118);
     expect(Buffer.from(messageHeaderBytes(header)).equals(expected)).toBe(true);
     const signed = messageSignedBytes(messageHeaderBytes(header), iv, ct);
     const sigLabel = 'cipherlink/v1/message-signature';
@@ -78,6 +81,10 @@ describe('v1 envelope', () => {
       { ...env, epoch: 1.5 },
       { ...env, epoch: '1' },
       { ...env, chainIndex: 2 ** 32 },
+      (({ prev: _p, ...rest }) => rest)(env),
+      { ...env, prev: b64(31) },
+      { ...env, prev: b64(33) },
+      { ...env, prev: null },
       { ...env, iv: b64(11) },
       { ...env, iv: b64(16) },
       { ...env, sig: b64(63) },

@@ -2,8 +2,12 @@
  * The v1 message envelope and its canonical header (docs/protocol-v1.md, "Envelope").
  *
  *   header    = label("cipherlink/v1/message-header") || u8 version (1) || conversationId (16) || u32 epoch
- *               || senderDeviceId (16) || messageId (16) || u32 chainIndex            -- AES-GCM additional data
+ *               || senderDeviceId (16) || messageId (16) || u32 chainIndex || prev (32)  -- AES-GCM additional data
  *   signed    = label("cipherlink/v1/message-signature") || header || iv (12) || ciphertext   -- ECDSA P-256
+ *   prev      = SHA-256(signed || signature) of the sender key's message at chainIndex - 1, or 32 zero bytes
+ *
+ * `prev` links each message to the one before it in its sender chain (history-authentication.ts): a message whose
+ * successor verified and names its digest is authentic without a signature check of its own.
  *
  * Every field is fixed-length except the ciphertext, which comes last, so both encodings are canonical. The JSON
  * envelope carries the same fields with binary ones as unpadded base64url (proto `EnvelopeV1`). `conversationId`
@@ -17,6 +21,7 @@ import { MAX_CHAIN_INDEX } from './chain';
 import { ECDSA_P256_SIGNATURE_BYTES } from './ecdsa';
 import { MessageRejectedError } from './errors';
 import { LABELS } from './labels';
+import { MESSAGE_DIGEST_BYTES } from './message-digest';
 import { isBucketLength } from './padding';
 import type { Bytes } from './webcrypto';
 
@@ -34,6 +39,11 @@ export interface MessageHeader {
   messageId: string;
   /** Index of the message key in the sender key's chain. */
   chainIndex: number;
+  /**
+   * SHA-256 of the signed bytes of this sender key's message at `chainIndex - 1` (`messageDigest`), or 32 zero
+   * bytes when the sender has none (the chain's first message, a sender restored without it).
+   */
+  prev: Bytes;
 }
 
 /** The JSON envelope (`v: 1`). */
@@ -46,6 +56,8 @@ export interface EnvelopeV1 {
   /** Always written by `toEnvelopeV1`; optional on the wire (then taken from the routing). */
   messageId?: string;
   chainIndex: number;
+  /** 32 bytes: the header's `prev`. */
+  prev: string;
   /** 12 bytes. */
   iv: string;
   /** AES-256-GCM ciphertext || 16-byte tag of the padded payload. */
@@ -72,6 +84,7 @@ export function messageHeaderBytes(h: MessageHeader): Bytes {
     .uuid(h.senderDeviceId, 'sender device id')
     .uuid(h.messageId, 'message id')
     .u32(h.chainIndex)
+    .raw(h.prev)
     .bytes();
 }
 
@@ -90,13 +103,14 @@ export function toEnvelopeV1(parsed: ParsedEnvelopeV1): Required<EnvelopeV1> {
     senderDeviceId: canonicalUuid(h.senderDeviceId, 'sender device id'),
     messageId: canonicalUuid(h.messageId, 'message id'),
     chainIndex: h.chainIndex,
+    prev: toBase64Url(h.prev),
     iv: toBase64Url(parsed.iv),
     ct: toBase64Url(parsed.ciphertext),
     sig: toBase64Url(parsed.signature),
   };
 }
 
-const REQUIRED = ['v', 'epoch', 'senderDeviceId', 'chainIndex', 'iv', 'ct', 'sig'];
+const REQUIRED = ['v', 'epoch', 'senderDeviceId', 'chainIndex', 'prev', 'iv', 'ct', 'sig'];
 const OPTIONAL = ['conversationId', 'messageId'];
 
 /** Where the ids come from when the envelope leaves them out: the message as the server routed it. */
@@ -107,7 +121,7 @@ export interface EnvelopeRouting {
 
 /**
  * Decode a JSON envelope strictly: known members only, version 1, UUIDs (lowercased), u32 epoch and chain index,
- * canonical base64url, a 12-byte IV, a 64-byte signature and a ciphertext whose plaintext is a padding bucket.
+ * canonical base64url, a 32-byte `prev`, a 12-byte IV, a 64-byte signature and a ciphertext whose plaintext is a padding bucket.
  * A missing conversation or message id is taken from `routing` (without it, the envelope is malformed).
  * Throws MessageRejectedError('malformed').
  */
@@ -122,9 +136,11 @@ export function parseEnvelopeV1(json: unknown, routing?: EnvelopeRouting): Parse
   const messageId = 'messageId' in e ? e.messageId : routing?.messageId;
   if (!isUuid(conversationId) || !isUuid(e.senderDeviceId) || !isUuid(messageId)) throw malformed('envelope ids must be UUIDs');
   if (!isU32(e.epoch) || !isU32(e.chainIndex) || e.chainIndex > MAX_CHAIN_INDEX) throw malformed('epoch and chain index must be u32');
+  const prev = bytes(e.prev, 'prev');
   const iv = bytes(e.iv, 'iv');
   const ciphertext = bytes(e.ct, 'ct');
   const signature = bytes(e.sig, 'sig');
+  if (prev.length !== MESSAGE_DIGEST_BYTES) throw malformed('prev must be 32 bytes');
   if (iv.length !== AES_GCM_IV_BYTES) throw malformed('iv must be 12 bytes');
   if (signature.length !== ECDSA_P256_SIGNATURE_BYTES) throw malformed('sig must be 64 bytes');
   if (!isBucketLength(ciphertext.length - AES_GCM_TAG_BYTES)) throw malformed('ciphertext length is not a padding bucket');
@@ -135,6 +151,7 @@ export function parseEnvelopeV1(json: unknown, routing?: EnvelopeRouting): Parse
       senderDeviceId: e.senderDeviceId.toLowerCase(),
       messageId: messageId.toLowerCase(),
       chainIndex: e.chainIndex,
+      prev,
     },
     iv,
     ciphertext,

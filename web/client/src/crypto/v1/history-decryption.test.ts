@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { EnvelopeV1 } from './envelope';
+import { advanceChain } from './chain';
+import { messageHeaderBytes, messageSignedBytes, parseEnvelopeV1, type EnvelopeV1 } from './envelope';
+import { messageDigest } from './message-digest';
 import { decryptHistory, type HistoryMessage } from './history-decryption';
 import { InboundSenderKey } from './inbound-sender-key';
 import { OutboundSenderKey } from './outbound-sender-key';
 import { flipBit, rejectionCode, testMessageId } from './protocol.testkit';
 import { SenderKeyRing } from './sender-key-ring';
+import { localSignatureVerifier, type SignatureVerifier } from './signature-verifier';
 
 const conv = randomUUID();
 
@@ -30,6 +33,12 @@ async function ringOf(all: Sender[], options = {}): Promise<SenderKeyRing> {
   const ring = new SenderKeyRing(options);
   for (const s of all) await ring.add(s.share);
   return ring;
+}
+
+/** The local verifier, counting its checks. */
+function countingVerifier(): SignatureVerifier & { checks: number } {
+  const v = { checks: 0, verify: (...args: Parameters<SignatureVerifier['verify']>) => (v.checks++, localSignatureVerifier.verify(...args)) };
+  return v;
 }
 
 const texts = (results: Awaited<ReturnType<typeof decryptHistory>>) => results.map((r) => (r.ok && r.message.payload.type === 'text' ? r.message.payload.text : `error: ${r.ok ? '' : (r.error as { code?: string }).code}`));
@@ -79,6 +88,91 @@ describe('decryptHistory', () => {
     ];
     const results = await decryptHistory(await ringOf([alice!, bob!]), input);
     expect(texts(results)).toEqual(['one', 'error: bad-signature', 'error: malformed', 'error: missing-sender-key', 'two', 'error: replay', 'error: routing-mismatch']);
+  });
+
+  describe('links: one signature check per run of consecutive messages, the same answers as checking each', () => {
+    it('a page of three senders needs three signature checks, however long', async () => {
+      const all = await senders(3);
+      const history: HistoryMessage[] = [];
+      for (let i = 0; i < 90; i++) history.push(await send(all[(i * 7) % 3]!, `m${i}`));
+      const linked = countingVerifier();
+      const results = await decryptHistory(await ringOf(all), [...history].reverse(), { verifier: linked });
+      expect(results.every((r) => r.ok)).toBe(true);
+      expect(linked.checks).toBe(3);
+      const each = countingVerifier();
+      expect(texts(await decryptHistory(await ringOf(all), [...history].reverse(), { verifier: each, signatures: 'each' }))).toEqual(texts(results));
+      expect(each.checks).toBe(90);
+    });
+
+    it('a gap splits a run: the message before a missing one is checked on its own', async () => {
+      const [alice] = await senders(1);
+      const history: HistoryMessage[] = [];
+      for (let i = 0; i < 10; i++) history.push(await send(alice!, `m${i}`));
+      const withGaps = history.filter((_, i) => i !== 4 && i !== 7);
+      const v = countingVerifier();
+      const results = await decryptHistory(await ringOf([alice!]), withGaps, { verifier: v });
+      expect(texts(results)).toEqual(['m0', 'm1', 'm2', 'm3', 'm5', 'm6', 'm8', 'm9']);
+      expect(v.checks).toBe(3); // m3, m6, m9
+    });
+
+    it('no alteration of any message is vouched for: each is refused as checking every signature refuses it', async () => {
+      const [alice] = await senders(1);
+      const history: HistoryMessage[] = [];
+      for (let i = 0; i < 8; i++) history.push(await send(alice!, `m${i}`));
+      const alter = (i: number, change: (e: Required<EnvelopeV1>) => Required<EnvelopeV1>) =>
+        history.map((m, j) => (j === i ? { ...m, envelope: change(m.envelope as Required<EnvelopeV1>) } : m));
+      const cases: [string, HistoryMessage[]][] = [
+        ['signature of a middle message', alter(3, (e) => ({ ...e, sig: flipBit(e.sig, 5) }))],
+        ['ciphertext of a middle message', alter(3, (e) => ({ ...e, ct: flipBit(e.ct, 40) }))],
+        ['prev of a middle message', alter(3, (e) => ({ ...e, prev: flipBit(e.prev, 0) }))],
+        ['IV of the newest message', alter(7, (e) => ({ ...e, iv: flipBit(e.iv, 1) }))],
+        ['signature of the oldest message', alter(0, (e) => ({ ...e, sig: flipBit(e.sig, 9) }))],
+      ];
+      for (const [what, page] of cases) {
+        const linked = texts(await decryptHistory(await ringOf([alice!]), page));
+        const each = texts(await decryptHistory(await ringOf([alice!]), page, { signatures: 'each' }));
+        expect([what, linked]).toEqual([what, each]);
+        expect([what, linked.filter((t) => t.startsWith('error'))]).toEqual([what, ['error: bad-signature']]);
+      }
+    });
+
+    it('a member cannot slip a forged message into someone else\'s run', async () => {
+      const [alice, mallory] = await senders(2);
+      const history: HistoryMessage[] = [];
+      for (let i = 0; i < 6; i++) history.push(await send(alice!, `m${i}`));
+      // Mallory holds Alice's share (every member does), so she can compute Alice's message key 2 and write an
+      // AES-GCM-valid message at Alice's index 2 with the right prev; she can only sign it with her own key. The
+      // server swaps it in for Alice's. Alice's index 3 names the real message's digest, not hers, so her message
+      // must pass its own signature check, and fails; m1, whose would-be voucher is forged, is checked on its own.
+      const at2 = await advanceChain({ index: 0, chainKey: alice!.share.chainKey }, 2);
+      const m1 = parseEnvelopeV1(history[1]!.envelope);
+      const mallorys = mallory!.key.record();
+      const forger = OutboundSenderKey.restore({
+        ...mallorys,
+        senderDeviceId: alice!.ids.deviceId,
+        senderUserId: alice!.ids.userId,
+        startIndex: 2,
+        chain: at2.state,
+        prevDigest: await messageDigest(messageSignedBytes(messageHeaderBytes(m1.header), m1.iv, m1.ciphertext), m1.signature),
+      });
+      const forged = await forger.encrypt(testMessageId(), { type: 'text', text: 'forged' });
+      const page = [...history.slice(0, 2), { envelope: forged, routed: { ...history[2]!.routed, messageId: forged.messageId } }, ...history.slice(3)];
+      const v = countingVerifier();
+      expect(texts(await decryptHistory(await ringOf([alice!]), page, { verifier: v }))).toEqual(['m0', 'm1', 'error: bad-signature', 'm3', 'm4', 'm5']);
+      expect(v.checks).toBe(3); // m5 (newest), the forged message, m1
+    });
+
+    it('a sender that lost its last digest (zeros) costs one more check and nothing else', async () => {
+      const [alice] = await senders(1);
+      const history: HistoryMessage[] = [];
+      for (let i = 0; i < 3; i++) history.push(await send(alice!, `m${i}`));
+      alice!.key = OutboundSenderKey.restore({ ...alice!.key.record(), prevDigest: undefined });
+      for (let i = 3; i < 6; i++) history.push(await send(alice!, `m${i}`));
+      expect((history[3]!.envelope as Required<EnvelopeV1>).prev).toBe('A'.repeat(43));
+      const v = countingVerifier();
+      expect(texts(await decryptHistory(await ringOf([alice!]), history, { verifier: v }))).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5']);
+      expect(v.checks).toBe(2);
+    });
   });
 
   it('refuses a concurrency outside 1..10000 and accepts an empty page', async () => {

@@ -47,7 +47,7 @@ describe('v1 message encryption (sender keys)', () => {
 
   it('the envelope: version 1, the header in clear, a padded ciphertext, a 64-byte signature', async () => {
     const env = await out.encrypt(testMessageId(), hello);
-    expect(Object.keys(env)).toEqual(['v', 'conversationId', 'epoch', 'senderDeviceId', 'messageId', 'chainIndex', 'iv', 'ct', 'sig']);
+    expect(Object.keys(env)).toEqual(['v', 'conversationId', 'epoch', 'senderDeviceId', 'messageId', 'chainIndex', 'prev', 'iv', 'ct', 'sig']);
     const parsed = parseEnvelopeV1(env);
     expect(parsed.iv).toHaveLength(12);
     expect(parsed.ciphertext).toHaveLength(256 + 16);
@@ -66,6 +66,7 @@ describe('v1 message encryption (sender keys)', () => {
     await attempt('senderDeviceId', { ...env, senderDeviceId: carol.deviceId });
     await attempt('messageId', { ...env, messageId: testMessageId() });
     await attempt('chainIndex', { ...env, chainIndex: 1 });
+    for (let i = 0; i < 32; i++) await attempt(`prev[${i}]`, { ...env, prev: flipBit(env.prev, i, i % 8) });
     await attempt('sig', { ...env, sig: flipBit(env.sig, 20) });
     for (let i = 0; i < 12; i++) await attempt(`iv[${i}]`, { ...env, iv: flipBit(env.iv, i, i % 8) });
     const ctBytes = Buffer.from(env.ct, 'base64url').length;
@@ -75,8 +76,8 @@ describe('v1 message encryption (sender keys)', () => {
     expect(codes.get('senderDeviceId')).toBe('wrong-sender-key');
     expect(codes.get('messageId')).toBe('bad-signature');
     expect(codes.get('chainIndex')).toBe('bad-signature');
-    expect(new Set([...codes.entries()].filter(([k]) => /^(sig|iv|ct)/.test(k)).map(([, v]) => v))).toEqual(new Set(['bad-signature']));
-    expect(codes.size).toBe(6 + 12 + ctBytes);
+    expect(new Set([...codes.entries()].filter(([k]) => /^(prev|sig|iv|ct)/.test(k)).map(([, v]) => v))).toEqual(new Set(['bad-signature']));
+    expect(codes.size).toBe(6 + 32 + 12 + ctBytes);
     // None of that consumed anything: the original still decrypts.
     expect((await bob.decrypt(env, routedOf(env))).payload).toEqual(hello);
   });

@@ -59,6 +59,13 @@ export interface InboundSenderKeyOptions {
   verifier?: SignatureVerifier;
 }
 
+export interface DecryptParsedOptions {
+  /** Where the signature is checked (default: this key's verifier). */
+  verifier?: SignatureVerifier;
+  /** The signature check's outcome, already established by the caller; then no check runs here. */
+  authentic?: boolean;
+}
+
 /** What to store to resume an inbound sender key (copy of its chain position, skipped keys and replay memory). */
 export interface InboundSenderKeyRecord extends SenderKeyId {
   senderUserId: string;
@@ -136,11 +143,22 @@ export class InboundSenderKey implements SenderKeyId {
   }
 
   /**
-   * `decrypt` of an envelope already parsed by `parseEnvelopeV1` (with the same routing): steps 2 to 7. `verifier`
-   * overrides this key's verifier for this message (decryptHistory passes a worker pool).
+   * Step 4's signature check of an envelope parsed by `parseEnvelopeV1`, on its own (decryptHistory runs it only
+   * for messages that no link vouches for; see history-authentication.ts). `signedBytes`, when the caller has
+   * them already, must be `messageSignedBytes` of this envelope.
    */
-  async decryptParsed(parsed: ParsedEnvelopeV1, routed: RoutedMessage, verifier: SignatureVerifier = this.verifier): Promise<DecryptedMessageV1> {
-    const { header, iv, ciphertext, signature } = parsed;
+  checkSignature(parsed: ParsedEnvelopeV1, signedBytes?: Bytes, verifier: SignatureVerifier = this.verifier): Promise<boolean> {
+    const signed = signedBytes ?? messageSignedBytes(messageHeaderBytes(parsed.header), parsed.iv, parsed.ciphertext);
+    return verifier.verify(this.verificationKey, signed, parsed.signature);
+  }
+
+  /**
+   * `decrypt` of an envelope already parsed by `parseEnvelopeV1` (with the same routing): steps 2 to 7. Options:
+   * `verifier` overrides this key's verifier for this message; `authentic` is step 4's answer when the caller has
+   * already established it (decryptHistory, through `checkSignature` or a link from an authentic message).
+   */
+  async decryptParsed(parsed: ParsedEnvelopeV1, routed: RoutedMessage, options: DecryptParsedOptions = {}): Promise<DecryptedMessageV1> {
+    const { header, iv, ciphertext } = parsed;
     if (
       header.conversationId !== lower(routed.conversationId) ||
       header.senderDeviceId !== lower(routed.senderDeviceId) ||
@@ -154,7 +172,10 @@ export class InboundSenderKey implements SenderKeyId {
     }
     if (this.seen.hasId(header.messageId)) throw new MessageRejectedError('replay', 'this message id was already accepted');
     const headerBytes = messageHeaderBytes(header);
-    const verified = verifier.verify(this.verificationKey, messageSignedBytes(headerBytes, iv, ciphertext), signature);
+    const verified =
+      options.authentic !== undefined
+        ? Promise.resolve(options.authentic)
+        : this.checkSignature(parsed, messageSignedBytes(headerBytes, iv, ciphertext), options.verifier);
     verified.catch(() => undefined); // awaited below unless an earlier check refuses the message first
     this.queued++;
     const run = this.tail.then(() => this.openAuthenticated(header, headerBytes, iv, ciphertext, verified));

@@ -113,11 +113,14 @@ export {
   type MessageHeader,
   type ParsedEnvelopeV1,
 } from './envelope';
+export { MESSAGE_DIGEST_BYTES, messageDigest, noPreviousMessage } from './message-digest';
+export { authenticateLinked, type LinkedMessage } from './history-authentication';
 export { checkSenderKeyShare, type SenderKeyId, type SenderKeyShare } from './sender-key';
 export { OutboundSenderKey, type NewOutboundSenderKey, type OutboundSenderKeyRecord } from './outbound-sender-key';
 export {
   InboundSenderKey,
   type DecryptedMessageV1,
+  type DecryptParsedOptions,
   type InboundSenderKeyOptions,
   type InboundSenderKeyRecord,
   type RoutedMessage,

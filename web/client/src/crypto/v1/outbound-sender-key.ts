@@ -5,6 +5,8 @@
  * the 32-byte message key directly as the AES-256-GCM key (no per-message KDF: the key is an HMAC-SHA-256 output,
  * already uniform, and is used for exactly one encryption; the chain does this one message ahead), encrypt the padded payload with a fresh random 96-bit
  * IV and the header as additional data, and sign header || IV || ciphertext with the sender key's signing key.
+ * The header's `prev` is the digest of this key's previous message, signature included (message-digest.ts), so
+ * one key seals its messages one after another.
  *
  * Persist `record()` after every `encrypt` (before sending): a device that restarts from an older record would
  * reuse chain indices, and receivers reject the second message on an index.
@@ -15,9 +17,10 @@ import { chainState, SendingChain, type ChainState } from './chain';
 import { signEcdsaP256 } from './ecdsa';
 import { MAX_EPOCH, messageHeaderBytes, messageSignedBytes, toEnvelopeV1, type EnvelopeV1, type MessageHeader } from './envelope';
 import { generateEcdsaKeyPair } from './key-pair';
+import { MESSAGE_DIGEST_BYTES, messageDigest, noPreviousMessage } from './message-digest';
 import { encodePaddedPayload, type MessagePayload } from './payload';
 import type { SenderKeyId, SenderKeyShare } from './sender-key';
-import { assertIntegerInRange, assertKey, type Bytes } from './webcrypto';
+import { assertIntegerInRange, assertKey, ownBytesOfLength, type Bytes } from './webcrypto';
 
 /** What to store to resume an outbound sender key (structured-cloneable: the private key stays a CryptoKey). */
 export interface OutboundSenderKeyRecord extends SenderKeyId {
@@ -29,6 +32,11 @@ export interface OutboundSenderKeyRecord extends SenderKeyId {
   chain: ChainState;
   signingPrivateKey: CryptoKey;
   signingPublicKey: Bytes;
+  /**
+   * Digest of the last message encrypted (the next message's `prev`). Absent in records written before links
+   * existed: the next message then carries zeros, which only costs readers one signature check.
+   */
+  prevDigest?: Bytes;
 }
 
 export interface NewOutboundSenderKey extends SenderKeyId {
@@ -47,6 +55,9 @@ export class OutboundSenderKey {
   private readonly chain: SendingChain;
   private readonly signingPrivateKey: CryptoKey;
   private readonly signingPublicKey: Bytes;
+  private prevDigest: Bytes;
+  /** Encryptions run one at a time: each header needs the digest of the message before it. */
+  private tail: Promise<unknown> = Promise.resolve();
 
   private constructor(record: OutboundSenderKeyRecord) {
     assertIntegerInRange(record.epoch, 0, MAX_EPOCH, 'epoch');
@@ -62,6 +73,7 @@ export class OutboundSenderKey {
     this.startIndex = record.startIndex;
     this.signingPrivateKey = record.signingPrivateKey;
     this.signingPublicKey = new Uint8Array(record.signingPublicKey);
+    this.prevDigest = record.prevDigest === undefined ? noPreviousMessage() : ownBytesOfLength(record.prevDigest, MESSAGE_DIGEST_BYTES, 'previous message digest');
   }
 
   /** A new sender key: random chain key at index 0 and a fresh non-extractable signing key pair. */
@@ -98,6 +110,7 @@ export class OutboundSenderKey {
       chain: this.chain.snapshot(),
       signingPrivateKey: this.signingPrivateKey,
       signingPublicKey: new Uint8Array(this.signingPublicKey),
+      prevDigest: new Uint8Array(this.prevDigest),
     };
   }
 
@@ -123,17 +136,33 @@ export class OutboundSenderKey {
     };
   }
 
-  /** Encrypt and sign one message. Concurrent calls get distinct chain indices. */
+  /** Encrypt and sign one message. Concurrent calls get distinct chain indices, each linked to the one before. */
   async encrypt(messageId: string, payload: MessagePayload): Promise<Required<EnvelopeV1>> {
     const id = canonicalUuid(messageId, 'message id');
     const plaintext = encodePaddedPayload(payload);
+    const sealed = this.tail.then(() => this.seal(id, plaintext));
+    this.tail = sealed.catch(() => undefined);
+    return toEnvelopeV1(await sealed);
+  }
+
+  /** Take the next index, encrypt, sign, and remember the message's digest for the next one's `prev`. */
+  private async seal(messageId: string, plaintext: Bytes) {
     // Usually ready: the chain prepares the next index's AES key in the background after each message.
     const { index, key } = await this.chain.nextAesKey();
-    const header: MessageHeader = { conversationId: this.conversationId, epoch: this.epoch, senderDeviceId: this.senderDeviceId, messageId: id, chainIndex: index };
+    const header: MessageHeader = {
+      conversationId: this.conversationId,
+      epoch: this.epoch,
+      senderDeviceId: this.senderDeviceId,
+      messageId,
+      chainIndex: index,
+      prev: this.prevDigest,
+    };
     const headerBytes = messageHeaderBytes(header);
     const iv = generateIv();
     const ciphertext = await encryptAesGcm(key, { iv, additionalData: headerBytes, plaintext });
-    const signature = await signEcdsaP256(this.signingPrivateKey, messageSignedBytes(headerBytes, iv, ciphertext));
-    return toEnvelopeV1({ header, iv, ciphertext, signature });
+    const signedBytes = messageSignedBytes(headerBytes, iv, ciphertext);
+    const signature = await signEcdsaP256(this.signingPrivateKey, signedBytes);
+    this.prevDigest = await messageDigest(signedBytes, signature);
+    return { header, iv, ciphertext, signature };
   }
 }

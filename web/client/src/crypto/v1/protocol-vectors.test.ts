@@ -4,7 +4,7 @@
  * deterministic field from the same fixed inputs, every signature in it must verify, its message, distribution
  * and backup must open through our receiving paths, and node:crypto (a second implementation) must agree.
  */
-import { createCipheriv, createDecipheriv, createECDH, createPublicKey, hkdfSync, verify as nodeVerify } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createECDH, createHash, createPublicKey, hkdfSync, verify as nodeVerify } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,13 @@ const VECTORS_PATH = resolve(import.meta.dirname, '../../../../..', 'docs/protoc
 const h = (hex: unknown) => new Uint8Array(Buffer.from(hex as string, 'hex'));
 type Obj = Record<string, unknown>;
 
-/** Everything but the signatures (random ECDSA nonces), and the distribution blob without its signature. */
+/** What of the linked message depends on the first message's signature (through `prev`), so is not reproducible. */
+const SIGNATURE_DEPENDENT = ['prev', 'header', 'ciphertext', 'signedBytes', 'envelope'];
+
+/**
+ * Everything but the signatures (random ECDSA nonces), the distribution blob without its signature, and the
+ * linked message without what its `prev` makes depend on the first message's signature.
+ */
 function deterministic(v: ProtocolVectors): unknown {
   const strip = (x: unknown): unknown => {
     if (Array.isArray(x)) return x.map(strip);
@@ -34,6 +40,7 @@ function deterministic(v: ProtocolVectors): unknown {
   const out = strip(v) as Obj;
   const blob = v.senderKeyDistribution.blob as string;
   (out.senderKeyDistribution as Obj).blob = Buffer.from(blob, 'base64url').subarray(0, -64).toString('hex');
+  out.linkedMessage = Object.fromEntries(Object.entries(out.linkedMessage as Obj).filter(([k]) => !SIGNATURE_DEPENDENT.includes(k)));
   return out;
 }
 
@@ -61,6 +68,7 @@ describe('protocol v1 test vectors (docs/protocol-v1-vectors.json)', () => {
     const checks: [Uint8Array, Uint8Array, Uint8Array][] = [
       [h(cert.identityPublicKey), h(cert.signedBytes), h(cert.signature)],
       [h(m.senderKeySigningPublicKey), h(m.signedBytes), h(m.signature)],
+      [h(m.senderKeySigningPublicKey), h(file.linkedMessage.signedBytes), h(file.linkedMessage.signature)],
       [h((d.sender as Obj).signingPublicKey), h(d.signedBytes), h(d.signature)],
     ];
     for (const [pub, data, sig] of checks) {
@@ -88,6 +96,18 @@ describe('protocol v1 test vectors (docs/protocol-v1-vectors.json)', () => {
     const env = m.envelope as Required<EnvelopeV1>;
     const routed = { conversationId: env.conversationId, messageId: env.messageId, senderUserId: m.senderUserId as string, senderDeviceId: env.senderDeviceId };
     expect((await inbound.decrypt(env, routed)).payload).toEqual(m.payload);
+    const linked = file.linkedMessage.envelope;
+    expect((await inbound.decrypt(linked, { ...routed, messageId: linked.messageId })).payload).toEqual(file.linkedMessage.payload);
+  });
+
+  it('the link: the second message names the first one\'s digest (SHA-256 of signed bytes and signature)', () => {
+    const m = file.message;
+    const l = file.linkedMessage;
+    expect(m.prev).toBe('00'.repeat(32));
+    const digest = createHash('sha256').update(h(m.signedBytes)).update(h(m.signature)).digest('hex');
+    expect(l.prev).toBe(digest);
+    expect(Buffer.from(h(l.header)).subarray(-32).toString('hex')).toBe(digest);
+    expect(l.envelope.prev).toBe(Buffer.from(digest, 'hex').toString('base64url'));
   });
 
   it('node:crypto agrees: AES-GCM with the message key, ECDH, HKDF and the distribution ciphertext', () => {
@@ -97,6 +117,8 @@ describe('protocol v1 test vectors (docs/protocol-v1-vectors.json)', () => {
       return Buffer.concat([c.update(plaintext), c.final(), c.getAuthTag()]).toString('hex');
     };
     expect(gcm(h(m.messageKey), h(m.iv), h(m.header), h(m.paddedPlaintext))).toBe(m.ciphertext);
+    const l = file.linkedMessage;
+    expect(gcm(h(l.messageKey), h(l.iv), h(l.header), h(l.paddedPlaintext))).toBe(l.ciphertext);
     expect(Buffer.from(h(m.paddedPlaintext)).subarray(0, (m.encodedPayload as string).length).toString()).not.toBe('');
     const d = file.senderKeyDistribution;
     const ecdh = createECDH('prime256v1');

@@ -65,8 +65,10 @@ const IDS = {
   bobDeviceId: '0190a6b2-0001-7000-8000-000000000b0b',
   conversationId: '0190a6b2-1000-7000-8000-00000000c0c0',
   messageId: '0190a6b2-2000-7000-8000-000000000001',
+  secondMessageId: '0190a6b2-2000-7000-8000-000000000002',
 };
 const CREATED_AT = 1_764_000_000_000;
+const SECOND_PAYLOAD: MessagePayload = { type: 'reaction', messageId: IDS.messageId, emoji: '👍', remove: false };
 const PAYLOAD: MessagePayload = { type: 'text', text: 'Hello Bob! 👋', reply: { messageId: '0190a6b2-2000-7000-8000-000000000000', quote: 'Hi?' } };
 
 export interface ProtocolVectors {
@@ -75,6 +77,8 @@ export interface ProtocolVectors {
   chain: Record<string, unknown>;
   deviceCertificate: Record<string, unknown>;
   message: Record<string, unknown> & { envelope: Required<EnvelopeV1> };
+  /** Alice's next message: its `prev` links it to `message` (depends on that message's random ECDSA nonce). */
+  linkedMessage: Record<string, unknown> & { envelope: Required<EnvelopeV1> };
   senderKeyDistribution: Record<string, unknown>;
   safetyNumber: Record<string, unknown>;
   keyBackup: Record<string, unknown>;
@@ -91,6 +95,7 @@ export async function buildProtocolVectors(): Promise<ProtocolVectors> {
     senderKeySigning: scalar('alice sender key signing'),
     chainKey: fixedBytes('alice sender key chain key', 32),
     messageIv: fixedBytes('message iv', 12),
+    secondMessageIv: fixedBytes('second message iv', 12),
     ephemeral: scalar('distribution ephemeral'),
     distributionIv: fixedBytes('distribution iv', 12),
     recoveryKey: fixedBytes('bob recovery key', 32),
@@ -126,6 +131,10 @@ export async function buildProtocolVectors(): Promise<ProtocolVectors> {
   const envelope = await withRandom([inputs.messageIv], () => senderKey.encrypt(IDS.messageId, PAYLOAD));
   const parsed = parseEnvelopeV1(envelope);
   const header = messageHeaderBytes(parsed.header);
+  const signedBytes = messageSignedBytes(header, parsed.iv, parsed.ciphertext);
+  const second = await withRandom([inputs.secondMessageIv], () => senderKey.encrypt(IDS.secondMessageId, SECOND_PAYLOAD));
+  const secondParsed = parseEnvelopeV1(second);
+  const secondHeader = messageHeaderBytes(secondParsed.header);
 
   // Distribution of that sender key (from index 0) to Bob's device.
   const blob = await withRandom([inputs.ephemeral, inputs.distributionIv], () => sealSenderKeyDistribution(share, alice, bobVerified));
@@ -189,9 +198,25 @@ export async function buildProtocolVectors(): Promise<ProtocolVectors> {
       iv: toHex(inputs.messageIv),
       header: toHex(header),
       ciphertext: toHex(parsed.ciphertext),
-      signedBytes: toHex(messageSignedBytes(header, parsed.iv, parsed.ciphertext)),
+      prev: toHex(parsed.header.prev),
+      signedBytes: toHex(signedBytes),
       signature: toHex(parsed.signature),
       envelope,
+    },
+    linkedMessage: {
+      construction: 'prev = SHA-256(signedBytes || signature) of the message before it (here: message)',
+      messageId: IDS.secondMessageId,
+      chainIndex: 1,
+      messageKey: steps[1]!.messageKey,
+      payload: SECOND_PAYLOAD,
+      paddedPlaintext: toHex(encodePaddedPayload(SECOND_PAYLOAD)),
+      iv: toHex(inputs.secondMessageIv),
+      prev: toHex(secondParsed.header.prev),
+      header: toHex(secondHeader),
+      ciphertext: toHex(secondParsed.ciphertext),
+      signedBytes: toHex(messageSignedBytes(secondHeader, secondParsed.iv, secondParsed.ciphertext)),
+      signature: toHex(secondParsed.signature),
+      envelope: second,
     },
     senderKeyDistribution: {
       sender: { userId: IDS.aliceUserId, deviceId: IDS.aliceDeviceId, signingPublicKey: toHex(alice.signing.publicKeyRaw) },
