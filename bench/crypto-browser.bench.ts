@@ -34,11 +34,10 @@ const historyOptions: HistoryBenchOptions = {
   senders: 3,
   runs: Number(process.env.HISTORY_RUNS ?? 5),
   variants: [
-    [256, 0],
-    [1, 0],
-    [256, 1],
-    [256, 2],
-    [256, -1],
+    [256, 0, 'linked'],
+    [256, 0, 'each'],
+    [256, 2, 'each'],
+    [256, -1, 'each'],
   ],
 };
 
@@ -111,9 +110,10 @@ async function main(): Promise<void> {
     );
     console.log(`\n(b) plaintexts ${history.plaintextBytes.min}-${history.plaintextBytes.max} bytes (mean ${history.plaintextBytes.mean}); generating them took ${history.generateMs} ms (not timed below)\n`);
     console.log(historyTable(history));
-    const best = history.medians.filter((m) => m.verifierWorkers >= 0).reduce((a, b) => (b.totalMs < a.totalMs ? b : a));
+    // The product's configuration: decryptHistory's defaults (links, local Web Crypto), no workers.
+    const product = history.medians.find((m) => m.verifierWorkers === 0 && m.signatures === 'linked')!;
     console.log(
-      `\nTarget "under one second": ${best.totalMs < 1000 ? 'met' : 'NOT met'} (best ${best.totalMs} ms: concurrency ${best.concurrency}, signatures checked ${best.verifierWorkers ? `in a pool of ${best.verifierWorkers} worker(s)` : 'on the page thread'}); "meeting tomorrow" finds ${history.searchHits} messages.`,
+      `\nTarget "under one second": ${product.totalMs < 1000 ? 'met' : 'NOT met'} (${product.totalMs} ms with decryptHistory's defaults: links, signatures on the page thread); "meeting tomorrow" finds ${history.searchHits} messages.`,
     );
 
     mkdirSync(join(root, 'bench', 'results'), { recursive: true });

@@ -27,9 +27,9 @@ const historyOptions: HistoryBenchOptions = {
   senders: 3,
   runs: Number(process.env.HISTORY_RUNS ?? 3),
   variants: [
-    [256, 0],
-    [1, 0],
-    [256, -1],
+    [256, 0, 'linked'],
+    [256, 0, 'each'],
+    [256, -1, 'each'],
   ],
 };
 

@@ -6,13 +6,15 @@
  * (as a history response would arrive). The reader's SenderKeyRing holds the three shares already (as after
  * loading the key store: signing keys imported, chains at index 0).
  *
- * Timed: `decryptHistory` of all envelopes (every signature verified, every chain walked, every ciphertext
+ * Timed: `decryptHistory` of all envelopes (every message authenticated, every chain walked, every ciphertext
  * opened) and `indexDecryptedMessage` of every result into a fresh MessageSearchIndex. Each run uses a fresh ring
  * (replay protection would refuse a second pass) built outside the timing.
  *
- * Variants: decryptHistory's concurrency, and where signatures are checked: on the calling thread, or in a
- * SignatureVerifierPool of N workers (when the runtime gives us workers: the browser entry does, with workers
- * started and warmed up before timing, as an app would start them once).
+ * Variants: decryptHistory's concurrency; how messages are authenticated: through their links with one signature
+ * check per run (the default), or every signature checked (the way before links, the baseline of the same run);
+ * and where signatures are checked: on the calling thread, or in a SignatureVerifierPool of N workers (when the
+ * runtime gives us workers: the browser entry does, with workers started and warmed up before timing, as an app
+ * would start them once).
  */
 import {
   decryptHistory,
@@ -33,18 +35,22 @@ export interface HistoryBenchOptions {
   senders: number;
   runs: number;
   /**
-   * Variants to compare, each [concurrency, verifier workers]: 0 checks signatures with local Web Crypto, N > 0 in a
-   * pool of N workers, -1 not at all (a measurement only: what everything but the signatures costs).
+   * Variants to compare, each [concurrency, verifier workers, signatures]: workers 0 checks signatures with local
+   * Web Crypto, N > 0 in a pool of N workers, -1 not at all (a measurement only: what everything but the
+   * signatures costs); signatures 'linked' (decryptHistory's default) or 'each'.
    */
-  variants: [number, number][];
+  variants: [number, number, Signatures][];
 }
 
 /** Makes a pool of `workers` verifier workers (the browser entry passes one; Node runs without). */
 export type VerifierPoolFactory = (workers: number) => Promise<SignatureVerifier>;
 
+type Signatures = 'linked' | 'each';
+
 export interface HistoryVariant {
   concurrency: number;
   verifierWorkers: number;
+  signatures: Signatures;
 }
 
 export interface HistoryRun extends HistoryVariant {
@@ -135,7 +141,7 @@ async function ringOf(shares: readonly SenderKeyShare[]): Promise<SenderKeyRing>
 async function decryptAndIndex(history: History, variant: HistoryVariant, verifier?: SignatureVerifier): Promise<HistoryRun & { index: MessageSearchIndex }> {
   const ring = await ringOf(history.shares);
   const t0 = performance.now();
-  const results = await decryptHistory(ring, history.messages, { concurrency: variant.concurrency, verifier });
+  const results = await decryptHistory(ring, history.messages, { concurrency: variant.concurrency, verifier, signatures: variant.signatures });
   const t1 = performance.now();
   const index = new MessageSearchIndex();
   results.forEach((result, order) => {
@@ -160,7 +166,7 @@ export async function runHistoryBench(options: HistoryBenchOptions, makePool?: V
   const history = await writeHistory(options);
   const generateMs = round1(performance.now() - g0);
   const variants = options.variants
-    .map(([concurrency, verifierWorkers]) => ({ concurrency, verifierWorkers }))
+    .map(([concurrency, verifierWorkers, signatures]) => ({ concurrency, verifierWorkers, signatures }))
     .filter((v) => v.verifierWorkers <= 0 || makePool !== undefined);
   const pools = new Map<number, SignatureVerifier>([[-1, UNCHECKED]]);
   for (const v of variants) if (v.verifierWorkers > 0 && !pools.has(v.verifierWorkers)) pools.set(v.verifierWorkers, await makePool!(v.verifierWorkers));
@@ -176,7 +182,7 @@ export async function runHistoryBench(options: HistoryBenchOptions, makePool?: V
     }
   }
   const medians = variants.map((v) => {
-    const mine = runs.filter((r) => r.concurrency === v.concurrency && r.verifierWorkers === v.verifierWorkers);
+    const mine = runs.filter((r) => r.concurrency === v.concurrency && r.verifierWorkers === v.verifierWorkers && r.signatures === v.signatures);
     return {
       ...v,
       totalMs: round1(median(mine.map((r) => r.totalMs))),
@@ -199,10 +205,11 @@ export async function runHistoryBench(options: HistoryBenchOptions, makePool?: V
 
 const round1 = (x: number) => Number(x.toFixed(1));
 
-function verifierLabel(workers: number): string {
+function verifierLabel(workers: number, signatures: Signatures): string {
   if (workers < 0) return 'not checked (measurement only)';
-  if (workers === 0) return 'local Web Crypto';
-  return `pool of ${workers} worker${workers > 1 ? 's' : ''}`;
+  const how = signatures === 'linked' ? 'one per linked run' : 'every message';
+  if (workers === 0) return `${how}, local Web Crypto`;
+  return `${how}, pool of ${workers} worker${workers > 1 ? 's' : ''}`;
 }
 
 /** The medians as a markdown table. */
@@ -212,7 +219,7 @@ export function historyTable(result: HistoryBenchResult): string {
     `| ${result.messages} history messages, ${result.senders} senders | concurrency | signatures checked by | decrypt ms | index ms | decrypt + index ms (median of ${runs}) |`,
     '| --- | ---: | --- | ---: | ---: | ---: |',
     ...result.medians.map(
-      (m) => `| decrypt + index | ${m.concurrency} | ${verifierLabel(m.verifierWorkers)} | ${m.decryptMs} | ${m.indexMs} | **${m.totalMs}** |`,
+      (m) => `| decrypt + index | ${m.concurrency} | ${verifierLabel(m.verifierWorkers, m.signatures)} | ${m.decryptMs} | ${m.indexMs} | **${m.totalMs}** |`,
     ),
     `| ${result.messages} ECDSA verifies alone, one after another | - | local Web Crypto | ${result.verifyAloneMs} | - | - |`,
   ].join('\n');

@@ -5,7 +5,7 @@
  */
 import { AeadAuthenticationError } from './errors';
 import { randomBytes } from './random';
-import { assertKey, markKeyMatches, ownBytes, ownBytesOfLength, subtle, type Bytes, type ExpectedKey } from './webcrypto';
+import { assertKey, inputBytes, inputBytesOfLength, markKeyMatches, subtle, type Bytes, type ExpectedKey } from './webcrypto';
 
 export const AES_GCM_KEY_BYTES = 32;
 export const AES_GCM_IV_BYTES = 12;
@@ -21,7 +21,7 @@ const DECRYPTING_KEY: ExpectedKey = { type: 'secret', name: 'AES-GCM', length: 2
 
 /** Import 32 raw key bytes (e.g. HKDF output) as a non-extractable AES-256-GCM key. */
 export async function importAesGcmKey(raw: Uint8Array, options: AesGcmKeyOptions = {}): Promise<CryptoKey> {
-  const key = ownBytesOfLength(raw, AES_GCM_KEY_BYTES, 'AES-256-GCM key');
+  const key = inputBytesOfLength(raw, AES_GCM_KEY_BYTES, 'AES-256-GCM key');
   const imported = await subtle().importKey('raw', key, { name: 'AES-GCM', length: 256 }, options.extractable ?? false, ['encrypt', 'decrypt']);
   return markKeyMatches(imported, ENCRYPTING_KEY, DECRYPTING_KEY);
 }
@@ -49,8 +49,8 @@ function gcmParams(key: CryptoKey, usage: 'encrypt' | 'decrypt', iv: Uint8Array,
   assertKey(key, usage === 'encrypt' ? ENCRYPTING_KEY : DECRYPTING_KEY, 'AES-GCM key');
   return {
     name: 'AES-GCM',
-    iv: ownBytesOfLength(iv, AES_GCM_IV_BYTES, 'AES-GCM IV'),
-    additionalData: ownBytes(additionalData, 'AES-GCM additional data'),
+    iv: inputBytesOfLength(iv, AES_GCM_IV_BYTES, 'AES-GCM IV'),
+    additionalData: inputBytes(additionalData, 'AES-GCM additional data'),
     tagLength: AES_GCM_TAG_BYTES * 8,
   };
 }
@@ -58,13 +58,13 @@ function gcmParams(key: CryptoKey, usage: 'encrypt' | 'decrypt', iv: Uint8Array,
 /** Ciphertext || tag (plaintext length + 16 bytes). */
 export async function encryptAesGcm(key: CryptoKey, params: AesGcmEncryptParams): Promise<Bytes> {
   const gcm = gcmParams(key, 'encrypt', params.iv, params.additionalData);
-  return new Uint8Array(await subtle().encrypt(gcm, key, ownBytes(params.plaintext, 'plaintext')));
+  return new Uint8Array(await subtle().encrypt(gcm, key, inputBytes(params.plaintext, 'plaintext')));
 }
 
 /** The plaintext, or AeadAuthenticationError when the tag does not verify (the cause is kept, never shown). */
 export async function decryptAesGcm(key: CryptoKey, params: AesGcmDecryptParams): Promise<Bytes> {
   const gcm = gcmParams(key, 'decrypt', params.iv, params.additionalData);
-  const ciphertext = ownBytes(params.ciphertext, 'ciphertext');
+  const ciphertext = inputBytes(params.ciphertext, 'ciphertext');
   if (ciphertext.length < AES_GCM_TAG_BYTES) throw new AeadAuthenticationError('ciphertext is shorter than the tag');
   try {
     return new Uint8Array(await subtle().decrypt(gcm, key, ciphertext));

@@ -21,9 +21,9 @@
  */
 import { importAesGcmKey } from './aead';
 import { MessageKeyUnavailableError } from './errors';
-import { hmacSha256, importHmacSha256Key } from './hmac';
+import { hmacSha256Each } from './hmac';
 import { randomBytes } from './random';
-import { ownBytesOfLength, type Bytes } from './webcrypto';
+import { inputBytesOfLength, ownBytesOfLength, type Bytes } from './webcrypto';
 
 export const CHAIN_KEY_BYTES = 32;
 /** Highest usable index; a sender must start a new sender key before its chain gets here. */
@@ -59,9 +59,8 @@ export function chainState(index: number, chainKey: Uint8Array): ChainState {
 
 /** One ratchet step: messageKey_i and chainKey_{i+1} from chainKey_i. */
 export async function stepChain(chainKey: Uint8Array): Promise<{ messageKey: Bytes; nextChainKey: Bytes }> {
-  const key = await importHmacSha256Key(ownBytesOfLength(chainKey, CHAIN_KEY_BYTES, 'chain key'));
-  const [messageKey, nextChainKey] = await Promise.all([hmacSha256(key, MESSAGE_KEY_CONSTANT), hmacSha256(key, CHAIN_KEY_CONSTANT)]);
-  return { messageKey, nextChainKey };
+  const [messageKey, nextChainKey] = await hmacSha256Each(inputBytesOfLength(chainKey, CHAIN_KEY_BYTES, 'chain key'), [MESSAGE_KEY_CONSTANT, CHAIN_KEY_CONSTANT]);
+  return { messageKey: messageKey!, nextChainKey: nextChainKey! };
 }
 
 /** One step computed ahead for the message at `index`: its key as bytes and as an AES-256-GCM CryptoKey. */

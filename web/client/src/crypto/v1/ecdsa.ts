@@ -4,7 +4,7 @@
  * Web Crypto signs with a random nonce and does not normalise s, so a signature is not unique: never use one as an
  * identifier or deduplication key.
  */
-import { assertKey, ownBytes, subtle, type Bytes, type ExpectedKey } from './webcrypto';
+import { assertKey, inputBytes, subtle, type Bytes, type ExpectedKey } from './webcrypto';
 
 export const ECDSA_P256_SIGNATURE_BYTES = 64;
 
@@ -15,7 +15,7 @@ const VERIFYING_KEY: ExpectedKey = { type: 'public', name: 'ECDSA', namedCurve: 
 /** Sign `data` with a (non-extractable) ECDSA P-256 private key; returns the 64-byte P1363 signature. */
 export async function signEcdsaP256(privateKey: CryptoKey, data: Uint8Array): Promise<Bytes> {
   assertKey(privateKey, SIGNING_KEY, 'ECDSA private key');
-  const signature = new Uint8Array(await subtle().sign(ECDSA_SHA256, privateKey, ownBytes(data, 'signed data')));
+  const signature = new Uint8Array(await subtle().sign(ECDSA_SHA256, privateKey, inputBytes(data, 'signed data')));
   if (signature.length !== ECDSA_P256_SIGNATURE_BYTES) throw new Error('Web Crypto returned a signature that is not 64 bytes');
   return signature;
 }
@@ -27,10 +27,10 @@ export async function signEcdsaP256(privateKey: CryptoKey, data: Uint8Array): Pr
  */
 export async function verifyEcdsaP256(publicKey: CryptoKey, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
   assertKey(publicKey, VERIFYING_KEY, 'ECDSA public key');
-  const sig = ownBytes(signature, 'signature');
+  const sig = inputBytes(signature, 'signature');
   if (sig.length !== ECDSA_P256_SIGNATURE_BYTES) return false;
   try {
-    return await subtle().verify(ECDSA_SHA256, publicKey, sig, ownBytes(data, 'signed data'));
+    return await subtle().verify(ECDSA_SHA256, publicKey, sig, inputBytes(data, 'signed data'));
   } catch {
     return false;
   }

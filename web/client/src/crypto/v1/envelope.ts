@@ -93,6 +93,24 @@ export function messageSignedBytes(headerBytes: Uint8Array, iv: Uint8Array, ciph
   return new ByteWriter().label(LABELS.messageSignature).raw(headerBytes).raw(iv).raw(ciphertext).bytes();
 }
 
+/** `messageSignedBytes` followed by the signature, in one array: the input of `messageDigest`. */
+export function messageSignedBytesWithSignature(headerBytes: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array, signature: Uint8Array): Bytes {
+  return new ByteWriter().label(LABELS.messageSignature).raw(headerBytes).raw(iv).raw(ciphertext).raw(signature).bytes();
+}
+
+/** Header bytes of envelopes this module parsed (their headers are frozen, so the bytes cannot go stale). */
+const parsedHeaderBytes = new WeakMap<MessageHeader, Bytes>();
+
+/** `messageHeaderBytes(parsed.header)`, computed once per envelope parsed by `parseEnvelopeV1`. */
+export function headerBytesOf(parsed: ParsedEnvelopeV1): Bytes {
+  let bytes = parsedHeaderBytes.get(parsed.header);
+  if (!bytes) {
+    bytes = messageHeaderBytes(parsed.header);
+    if (Object.isFrozen(parsed.header)) parsedHeaderBytes.set(parsed.header, bytes);
+  }
+  return bytes;
+}
+
 /** The JSON envelope of a sealed message (with every member). */
 export function toEnvelopeV1(parsed: ParsedEnvelopeV1): Required<EnvelopeV1> {
   const h = parsed.header;
@@ -145,14 +163,14 @@ export function parseEnvelopeV1(json: unknown, routing?: EnvelopeRouting): Parse
   if (signature.length !== ECDSA_P256_SIGNATURE_BYTES) throw malformed('sig must be 64 bytes');
   if (!isBucketLength(ciphertext.length - AES_GCM_TAG_BYTES)) throw malformed('ciphertext length is not a padding bucket');
   return {
-    header: {
+    header: Object.freeze({
       conversationId: conversationId.toLowerCase(),
       epoch: e.epoch,
       senderDeviceId: e.senderDeviceId.toLowerCase(),
       messageId: messageId.toLowerCase(),
       chainIndex: e.chainIndex,
       prev,
-    },
+    }),
     iv,
     ciphertext,
     signature,

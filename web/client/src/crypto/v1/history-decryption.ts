@@ -24,9 +24,10 @@
  *
  * Results come back in input order, one per message, never as a thrown error for one bad message.
  */
-import { messageHeaderBytes, messageSignedBytes, parseEnvelopeV1, type ParsedEnvelopeV1 } from './envelope';
+import { ECDSA_P256_SIGNATURE_BYTES } from './ecdsa';
+import { headerBytesOf, messageSignedBytesWithSignature, parseEnvelopeV1, type ParsedEnvelopeV1 } from './envelope';
 import { authenticateLinked } from './history-authentication';
-import { messageDigest } from './message-digest';
+import { messageDigestOf } from './message-digest';
 import type { DecryptedMessageV1, InboundSenderKey, RoutedMessage } from './inbound-sender-key';
 import type { SenderKeyRing } from './sender-key-ring';
 import type { SignatureVerifier } from './signature-verifier';
@@ -93,8 +94,9 @@ export async function decryptHistory(ring: SenderKeyRing, messages: readonly His
  * message (by its slot in `queue`) is authentic. Digests are computed for all messages at once.
  */
 async function authenticateThroughLinks(queue: readonly Routed[], verifier: SignatureVerifier | undefined): Promise<boolean[]> {
-  const signed = queue.map((item) => messageSignedBytes(messageHeaderBytes(item.parsed.header), item.parsed.iv, item.parsed.ciphertext));
-  const digests = await Promise.all(signed.map((bytes, slot) => messageDigest(bytes, queue[slot]!.parsed.signature)));
+  const withSignature = queue.map(({ parsed }) => messageSignedBytesWithSignature(headerBytesOf(parsed), parsed.iv, parsed.ciphertext, parsed.signature));
+  const digests = await Promise.all(withSignature.map(messageDigestOf));
+  const signed = withSignature.map((bytes) => bytes.subarray(0, bytes.length - ECDSA_P256_SIGNATURE_BYTES));
   const slotsByKey = new Map<InboundSenderKey, number[]>();
   queue.forEach((item, slot) => {
     const slots = slotsByKey.get(item.key);

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { CryptoParameterError } from './errors';
-import { hmacSha256, importHmacSha256Key, verifyHmacSha256 } from './hmac';
+import { hmacSha256, hmacSha256Each, importHmacSha256Key, verifyHmacSha256 } from './hmac';
 import { randomBytes } from './random';
 
 describe('HMAC-SHA-256', () => {
@@ -14,6 +14,14 @@ describe('HMAC-SHA-256', () => {
       expect(Buffer.from(tag)).toEqual(createHmac('sha256', raw).update(data).digest());
       expect(await verifyHmacSha256(key, data, tag)).toBe(true);
     }
+  });
+
+  it('hmacSha256Each: one tag per message under one key, as node:crypto computes them; short keys refused', async () => {
+    const key = randomBytes(32);
+    const messages = [Uint8Array.of(1), Uint8Array.of(2), new Uint8Array(0), randomBytes(300)];
+    const tags = await hmacSha256Each(key, messages);
+    expect(tags.map((t) => Buffer.from(t).toString('hex'))).toEqual(messages.map((m) => createHmac('sha256', key).update(m).digest('hex')));
+    await expect(hmacSha256Each(randomBytes(15), messages)).rejects.toThrow(CryptoParameterError);
   });
 
   it('rejects a wrong tag, other data, and truncated or extended tags', async () => {

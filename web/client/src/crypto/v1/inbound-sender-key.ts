@@ -26,7 +26,7 @@
 import { decryptAesGcm } from './aead';
 import { canonicalUuid } from './bytes';
 import { chainState } from './chain';
-import { messageHeaderBytes, messageSignedBytes, parseEnvelopeV1, type MessageHeader, type ParsedEnvelopeV1 } from './envelope';
+import { headerBytesOf, messageSignedBytes, parseEnvelopeV1, type MessageHeader, type ParsedEnvelopeV1 } from './envelope';
 import { AeadAuthenticationError, CryptoParameterError, InvalidPayloadError, MessageKeyUnavailableError, MessageRejectedError } from './errors';
 import { decodePaddedPayload, type MessagePayload } from './payload';
 import { importP256PublicKey } from './public-key';
@@ -148,7 +148,7 @@ export class InboundSenderKey implements SenderKeyId {
    * them already, must be `messageSignedBytes` of this envelope.
    */
   checkSignature(parsed: ParsedEnvelopeV1, signedBytes?: Bytes, verifier: SignatureVerifier = this.verifier): Promise<boolean> {
-    const signed = signedBytes ?? messageSignedBytes(messageHeaderBytes(parsed.header), parsed.iv, parsed.ciphertext);
+    const signed = signedBytes ?? messageSignedBytes(headerBytesOf(parsed), parsed.iv, parsed.ciphertext);
     return verifier.verify(this.verificationKey, signed, parsed.signature);
   }
 
@@ -160,10 +160,10 @@ export class InboundSenderKey implements SenderKeyId {
   async decryptParsed(parsed: ParsedEnvelopeV1, routed: RoutedMessage, options: DecryptParsedOptions = {}): Promise<DecryptedMessageV1> {
     const { header, iv, ciphertext } = parsed;
     if (
-      header.conversationId !== lower(routed.conversationId) ||
-      header.senderDeviceId !== lower(routed.senderDeviceId) ||
-      header.messageId !== lower(routed.messageId) ||
-      this.senderUserId !== lower(routed.senderUserId)
+      !sameId(header.conversationId, routed.conversationId) ||
+      !sameId(header.senderDeviceId, routed.senderDeviceId) ||
+      !sameId(header.messageId, routed.messageId) ||
+      !sameId(this.senderUserId, routed.senderUserId)
     ) {
       throw new MessageRejectedError('routing-mismatch', 'the envelope does not match the message it was delivered as');
     }
@@ -171,7 +171,7 @@ export class InboundSenderKey implements SenderKeyId {
       throw new MessageRejectedError('wrong-sender-key', 'the envelope belongs to another sender key');
     }
     if (this.seen.hasId(header.messageId)) throw new MessageRejectedError('replay', 'this message id was already accepted');
-    const headerBytes = messageHeaderBytes(header);
+    const headerBytes = headerBytesOf(parsed);
     const verified =
       options.authentic !== undefined
         ? Promise.resolve(options.authentic)
@@ -233,6 +233,11 @@ export class InboundSenderKey implements SenderKeyId {
 
 function badSignature(): MessageRejectedError {
   return new MessageRejectedError('bad-signature', 'the sender signature does not verify');
+}
+
+/** Whether a routed id names `canonical` (a lowercase UUID): equal as text, or as a UUID in another case. */
+function sameId(canonical: string, routed: string): boolean {
+  return routed === canonical || lower(routed) === canonical;
 }
 
 function lower(id: string): string {

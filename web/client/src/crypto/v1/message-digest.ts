@@ -19,6 +19,11 @@ export function noPreviousMessage(): Bytes {
 }
 
 /** SHA-256 of a message's signed bytes (`messageSignedBytes`) followed by its signature. */
-export async function messageDigest(signedBytes: Uint8Array, signature: Uint8Array): Promise<Bytes> {
-  return new Uint8Array(await subtle().digest('SHA-256', concatBytes(signedBytes, signature)));
+export function messageDigest(signedBytes: Uint8Array, signature: Uint8Array): Promise<Bytes> {
+  return messageDigestOf(concatBytes(signedBytes, signature));
+}
+
+/** `messageDigest` of signed bytes and signature already in one array (`messageSignedBytesWithSignature`). */
+export async function messageDigestOf(signedBytesWithSignature: Bytes): Promise<Bytes> {
+  return new Uint8Array(await subtle().digest('SHA-256', signedBytesWithSignature));
 }

@@ -15,12 +15,31 @@ export function subtle(): SubtleCrypto {
 }
 
 /**
- * A private copy of caller bytes. Web Crypto reads its inputs asynchronously, so copying first means a caller that
- * reuses its buffer cannot change what is hashed or encrypted; it also normalises SharedArrayBuffer-backed views.
+ * A private copy of caller bytes, for bytes a module keeps (a chain key in its state, a key in a record): a caller
+ * that later reuses its buffer cannot change them. It also normalises SharedArrayBuffer-backed views.
  */
 export function ownBytes(bytes: Uint8Array, what: string): Bytes {
   if (!(bytes instanceof Uint8Array)) throw new CryptoParameterError(`${what} must be a Uint8Array`);
   return new Uint8Array(bytes);
+}
+
+/**
+ * Caller bytes handed straight to a Web Crypto call, checked but not copied: Web Crypto takes its own copy of every
+ * BufferSource argument (algorithm members such as an IV included) before the call returns (W3C Web Cryptography
+ * API, "get a copy of the buffer source"; Node copies the bytes of every asynchronous crypto job), so a caller
+ * that reuses its buffer afterwards changes nothing. Views over a SharedArrayBuffer are copied (Web Crypto
+ * refuses them).
+ */
+export function inputBytes(bytes: Uint8Array, what: string): Bytes {
+  if (!(bytes instanceof Uint8Array)) throw new CryptoParameterError(`${what} must be a Uint8Array`);
+  return bytes.buffer instanceof ArrayBuffer ? (bytes as Bytes) : new Uint8Array(bytes);
+}
+
+/** `inputBytes` that also insists on an exact length. */
+export function inputBytesOfLength(bytes: Uint8Array, length: number, what: string): Bytes {
+  const checked = inputBytes(bytes, what);
+  if (checked.length !== length) throw new CryptoParameterError(`${what} must be ${length} bytes`);
+  return checked;
 }
 
 /** `ownBytes` that also insists on an exact length. */
