@@ -16,13 +16,16 @@
  * Cases (Web Crypto calls per message in brackets):
  * - bare: `subtle.encrypt` + `subtle.decrypt` of 1024 bytes with a cached key and a fresh IV [2];
  * - v1: `OutboundSenderKey.encrypt` + `InboundSenderKey.decrypt` (payload encoding and padding to the 1024-byte
- *   bucket, envelope JSON, routing and replay bookkeeping) [12: per side one chain step = HMAC key import + 2
- *   HMACs, the AES key import, AES-GCM, ECDSA; the chain steps and imports run one message ahead];
+ *   bucket, envelope JSON, routing and replay bookkeeping) [13: per side one chain step = HMAC key import + 2
+ *   HMACs, the AES key import, AES-GCM, ECDSA; the sender's link digest (SHA-256); the chain steps and imports run
+ *   one message ahead];
  * - v1 as of an earlier revision (bench/browser/baseline-source.ts): the same round trip through that revision's
- *   code, for a before/after in one run [12];
+ *   code, for a before/after in one run [12 or 13];
  * - v1 without ECDSA: the v1 path from the same exported functions minus sign and verify, a measurement only (the
- *   protocol has no unsigned mode) [10];
+ *   protocol has no unsigned mode) [11];
  * - ECDSA P-256 sign + verify alone, over as many bytes as a message's signed data [2];
+ * - Ed25519 sign + verify alone, the same bytes, where the runtime has it: would another signature algorithm
+ *   change the picture? [2];
  * - one near-empty Web Crypto call (SHA-256 of 32 bytes): the fixed cost of any call [1].
  */
 import {
@@ -36,6 +39,7 @@ import {
   generateIv,
   importAesGcmKey,
   InboundSenderKey,
+  messageDigest,
   messageHeaderBytes,
   messageSignedBytes,
   OutboundSenderKey,
@@ -135,7 +139,7 @@ async function v1WithoutSignature(): Promise<Op> {
   const sending = new SendingChain(start);
   const receiving = new ReceivingChain(start);
   const noSignature = new Uint8Array(64);
-  const noPrevious = new Uint8Array(32);
+  let noPrevious = new Uint8Array(32);
   return async () => {
     const messageId = uuid();
     const plaintext = encodePaddedPayload(PAYLOAD);
@@ -144,6 +148,7 @@ async function v1WithoutSignature(): Promise<Op> {
     const headerBytes = messageHeaderBytes(header);
     const iv = generateIv();
     const ciphertext = await encryptAesGcm(key, { iv, additionalData: headerBytes, plaintext });
+    noPrevious = await messageDigest(messageSignedBytes(headerBytes, iv, ciphertext), noSignature);
     const env = toEnvelopeV1({ header, iv, ciphertext, signature: noSignature });
 
     const parsed = parseEnvelopeV1(env);
@@ -165,6 +170,22 @@ async function ecdsaSignVerify(): Promise<Op> {
   };
 }
 
+/** Ed25519 sign + verify of a message's signed bytes, or undefined where Web Crypto lacks Ed25519. */
+async function ed25519SignVerify(): Promise<Op | undefined> {
+  let pair: CryptoKeyPair;
+  try {
+    pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify'])) as CryptoKeyPair;
+  } catch {
+    return undefined;
+  }
+  const header = messageHeaderBytes({ conversationId: uuid(), epoch: 0, senderDeviceId: uuid(), messageId: uuid(), chainIndex: 0, prev: new Uint8Array(32) });
+  const data = messageSignedBytes(header, new Uint8Array(12), new Uint8Array(MESSAGE_BYTES + 16));
+  return async () => {
+    const sig = await crypto.subtle.sign('Ed25519', pair.privateKey, data);
+    if (!(await crypto.subtle.verify('Ed25519', pair.publicKey, sig, data))) throw new Error('signature did not verify');
+  };
+}
+
 async function oneWebCryptoCall(): Promise<Op> {
   const data = new Uint8Array(32);
   return async () => {
@@ -180,17 +201,20 @@ export const CASE_NAMES = {
   v1: 'v1 encrypt+decrypt (1 KiB, ECDSA sign+verify, lookahead)',
   v1NoEcdsa: 'v1 without ECDSA (measurement only)',
   ecdsa: 'ECDSA P-256 sign+verify alone (same signed bytes)',
+  ed25519: 'Ed25519 sign+verify alone (same signed bytes; comparison only)',
   oneCall: 'one near-empty Web Crypto call (SHA-256 of 32 bytes)',
 } as const;
 
 /** The cases, with a row for an earlier revision's v1 when `baseline` is given. */
 export async function messageCases(baseline?: { label: string; v1: V1Module }): Promise<MessageCase[]> {
+  const ed25519 = await ed25519SignVerify();
   return [
     { name: CASE_NAMES.bare, webCryptoCalls: 2, op: await bareAesGcm() },
-    { name: CASE_NAMES.v1, webCryptoCalls: 12, op: await v1Full() },
+    { name: CASE_NAMES.v1, webCryptoCalls: 13, op: await v1Full() },
     ...(baseline ? [{ name: baselineCaseName(baseline.label), webCryptoCalls: 12, op: await v1Full(baseline.v1) }] : []),
-    { name: CASE_NAMES.v1NoEcdsa, webCryptoCalls: 10, op: await v1WithoutSignature() },
+    { name: CASE_NAMES.v1NoEcdsa, webCryptoCalls: 11, op: await v1WithoutSignature() },
     { name: CASE_NAMES.ecdsa, webCryptoCalls: 2, op: await ecdsaSignVerify() },
+    ...(ed25519 ? [{ name: CASE_NAMES.ed25519, webCryptoCalls: 2, op: ed25519 }] : []),
     { name: CASE_NAMES.oneCall, webCryptoCalls: 1, op: await oneWebCryptoCall() },
   ];
 }
