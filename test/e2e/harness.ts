@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { createLogger } from '@cipherlink/kit';
 import { startStack, type Stack } from '@cipherlink/runner';
 import { launchChromium } from './browser';
@@ -102,4 +102,28 @@ export async function signUp(page: Page, username: string, password = E2E_PASSWO
   const recoveryKey = await saveRecoveryKey(page);
   await expectSignedIn(page, username);
   return recoveryKey;
+}
+
+/** Open (or create) the DM with `peer` from the sidebar and select it. */
+export async function openDmWith(page: Page, peer: string): Promise<void> {
+  await page.getByTestId('new-dm-username').fill(peer);
+  await page.getByTestId('new-dm-start').click();
+  await page.locator(`[data-testid="conversation-item"][data-peer="${peer}"]`).click();
+}
+
+/** The message whose own text is `body` (not a reply that quotes it). */
+export function messageWithText(page: Page, body: string): Locator {
+  return page.getByTestId('message').filter({ has: page.getByTestId('message-text').filter({ hasText: body }) });
+}
+
+/** Type and send a text in the open conversation; resolves once the server acknowledged it. */
+export async function sendText(page: Page, body: string): Promise<void> {
+  await page.getByTestId('composer').fill(body);
+  await page.getByTestId('send').click();
+  await expect.poll(() => messageWithText(page, body).getAttribute('data-status'), { timeout: 20_000 }).toBe('sent');
+}
+
+/** The open conversation shows the text `body` exactly once. */
+export async function expectText(page: Page, body: string): Promise<void> {
+  await expect.poll(() => messageWithText(page, body).count(), { timeout: 20_000 }).toBe(1);
 }

@@ -23,6 +23,8 @@ import type {
   OwnDevice,
   RoomMember,
   SafetyNumberView,
+  SearchOptions,
+  SearchResult,
   SecurityNotice,
   Session,
   SessionEndReason,
@@ -329,8 +331,11 @@ export class CipherLinkClient {
   async conversations(): Promise<Conversation[]> {
     this.requireSession();
     const list = await this.api.conversations();
+    const before = [...this.convs.keys()];
     this.convs.clear();
     for (const c of list) this.convs.set(c.id.toLowerCase(), c);
+    // Gone from the list (removed while this client was offline, or deleted): not searchable any more.
+    for (const id of before) if (!this.convs.has(id)) this.active?.live?.sync.search.removeConversation(id);
     this.events.emit('conversations', list);
     return list;
   }
@@ -415,6 +420,15 @@ export class CipherLinkClient {
   /** Delete one of the user's own messages for everyone. */
   async deleteMessage(messageId: string): Promise<DecryptedMessage> {
     return this.requireEncrypted().sync.deleteMessage(messageId);
+  }
+
+  /**
+   * Search the texts this device has decrypted and shows in this session (history loaded, messages received), on
+   * this device only: every word of `query` must start a word of the message (case and accents ignored). Newest
+   * first, at most `limit` (default 50), optionally in one conversation. Empty when signed out or not ready.
+   */
+  search(query: string, options: SearchOptions = {}): SearchResult[] {
+    return this.active?.live?.sync.search.query(query, options) ?? [];
   }
 
   // ---- presence ----
@@ -579,6 +593,7 @@ export class CipherLinkClient {
     const live = active.live;
     if (!live) return;
     active.live = undefined;
+    live.sync.search.clear();
     await live.close(err);
   }
 

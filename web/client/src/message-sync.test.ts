@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ClientFrame, StoredMessage } from '@cipherlink/proto';
 import { OutboundSenderKey, SenderKeyRing, type MessagePayload } from './crypto/v1';
-import { decryptV1, type MessageCrypto } from './e2ee/message-crypto';
+import { decryptManyV1, decryptV1, type DecryptOutcome, type MessageCrypto } from './e2ee/message-crypto';
 import { EditNotAllowedError, MessageTooLongError, SendRejectedError, UntrustedIdentityError } from './errors';
 import { MessageSync } from './message-sync';
 import type { CipherLinkApi } from './transport/cipherlink-api';
@@ -12,15 +12,19 @@ const ALICE = { id: '0190a6e0-0000-4000-8000-0000000000a1', username: 'alice' };
 const BOB = { id: '0190a6e0-0000-4000-8000-0000000000b1', username: 'bob' };
 const ALICE_DEV = '0190a6e0-0000-4000-8000-0000000000a2';
 const BOB_DEV = '0190a6e0-0000-4000-8000-0000000000b2';
+const CAROL = { id: '0190a6e0-0000-4000-8000-0000000000d1', username: 'carol' };
+const CAROL_DEV = '0190a6e0-0000-4000-8000-0000000000d2';
 const CONV = '0190a6e0-0000-4000-8000-0000000000c1';
 const nextId = createUuidV7Generator();
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Alice's MessageSync over real protocol v1 crypto (sender keys, signatures, payloads), with an in-memory server.
- * Bob encrypts with his own sender key; whether Alice holds Bob's share is up to each test.
+ * Bob and Carol encrypt with their own sender keys; whether Alice holds Bob's share is up to each test, Carol's she
+ * never gets. Alice's crypto decrypts pages in one batch (decryptManyV1), or, with `batch: false`, one message
+ * after the other (decryptV1: the path before batches), to compare.
  */
-async function world(opts: { aliceHasBobsKey?: boolean } = {}) {
+async function world(opts: { aliceHasBobsKey?: boolean; pageSize?: number } = {}) {
   const server: StoredMessage[] = [];
   const historyCalls: number[] = [];
   const api = {
@@ -32,6 +36,7 @@ async function world(opts: { aliceHasBobsKey?: boolean } = {}) {
   } as unknown as CipherLinkApi;
   const bobKey = await OutboundSenderKey.create({ conversationId: CONV, epoch: 0, senderDeviceId: BOB_DEV, senderUserId: BOB.id });
   const aliceKey = await OutboundSenderKey.create({ conversationId: CONV, epoch: 0, senderDeviceId: ALICE_DEV, senderUserId: ALICE.id });
+  const carolKey = await OutboundSenderKey.create({ conversationId: CONV, epoch: 0, senderDeviceId: CAROL_DEV, senderUserId: CAROL.id });
   const bobShare = bobKey.share();
   const bobRing = new SenderKeyRing();
   await bobRing.add(aliceKey.share());
@@ -43,35 +48,50 @@ async function world(opts: { aliceHasBobsKey?: boolean } = {}) {
     return ring;
   };
   const gate = { blocked: false };
-  const cryptoOf = (ring: SenderKeyRing): MessageCrypto => ({
+  /** Ids of the messages each decryptMany call was given, and of those reported as missing their sender key. */
+  const batches: string[][] = [];
+  const missingKeys: string[] = [];
+  const onMissingKey = (m: StoredMessage) => void missingKeys.push(m.id);
+  const cryptoOf = (ring: SenderKeyRing, batch: boolean): MessageCrypto => ({
     checkCanSend: async () => {
       if (gate.blocked) throw new UntrustedIdentityError([BOB.id]);
     },
     encrypt: (_conv, messageId, payload) => aliceKey.encrypt(messageId, payload),
-    decrypt: (stored) => decryptV1(ring, stored),
+    decrypt: (stored) => decryptV1(ring, stored, onMissingKey),
+    decryptMany: async (stored) => {
+      batches.push(stored.map((m) => m.id));
+      if (batch) return decryptManyV1(ring, stored, onMissingKey);
+      const outcomes: DecryptOutcome[] = [];
+      for (const m of stored) outcomes.push(await decryptV1(ring, m, onMissingKey));
+      return outcomes;
+    },
   });
-  /** Bob sends a payload; the server stores it with the next seq. */
-  const bobSends = async (payload: MessagePayload | string): Promise<StoredMessage> => {
-    const id = nextId();
-    const envelope = await bobKey.encrypt(id, typeof payload === 'string' ? { type: 'text', text: payload } : payload);
-    const stored: StoredMessage = { id, conversationId: CONV, seq: server.length + 1, senderUserId: BOB.id, senderDeviceId: BOB_DEV, envelope, createdAt: new Date().toISOString() };
-    server.push(stored);
-    return stored;
-  };
+  const sends =
+    (key: OutboundSenderKey, userId: string, deviceId: string) =>
+    async (payload: MessagePayload | string): Promise<StoredMessage> => {
+      const id = nextId();
+      const envelope = await key.encrypt(id, typeof payload === 'string' ? { type: 'text', text: payload } : payload);
+      const stored: StoredMessage = { id, conversationId: CONV, seq: server.length + 1, senderUserId: userId, senderDeviceId: deviceId, envelope, createdAt: new Date().toISOString() };
+      server.push(stored);
+      return stored;
+    };
+  /** Bob (or Carol) sends a payload; the server stores it with the next seq. */
+  const bobSends = sends(bobKey, BOB.id, BOB_DEV);
+  const carolSends = sends(carolKey, CAROL.id, CAROL_DEV);
   const sent: ClientFrame[] = [];
   const events: DecryptedMessage[] = [];
   const removed: string[] = [];
   let ring = await ringOf();
-  const aliceClient = async () => {
+  const aliceClient = async (o: { batch?: boolean } = {}) => {
     ring = await ringOf();
     return new MessageSync({
       session: { user: ALICE, deviceId: ALICE_DEV },
       api,
-      crypto: cryptoOf(ring),
+      crypto: cryptoOf(ring, o.batch ?? true),
       sendFrame: async (f) => void sent.push(f),
       emit: (m) => events.push(m),
       emitRemoved: (r) => removed.push(r.id),
-      historyPageSize: 2,
+      historyPageSize: opts.pageSize ?? 2,
       ackTimeoutMs: 200,
     });
   };
@@ -84,7 +104,7 @@ async function world(opts: { aliceHasBobsKey?: boolean } = {}) {
     await s.onAck({ id: frame.id, conversationId: CONV, seq: stored.seq });
     return stored;
   };
-  return { sync, aliceClient, api, server, bobSends, historyCalls, sent, events, removed, bobRing, bobShare, ring: () => ring, gate, storeAndAck };
+  return { sync, aliceClient, api, server, bobSends, carolSends, historyCalls, sent, events, removed, bobRing, bobShare, ring: () => ring, gate, storeAndAck, batches, missingKeys };
 }
 
 describe('MessageSync', () => {
@@ -364,5 +384,125 @@ describe('MessageSync', () => {
     await w.sync.onAck({ id: first.id, conversationId: CONV, seq: 1 });
     await expect(done).resolves.toMatchObject({ id: first.id, status: 'sent', seq: 1 });
     expect(w.events.map((e) => e.status)).toEqual(['pending', 'sent']);
+  });
+
+  describe('batch decryption of history pages and retries', () => {
+    /** A server that answers every page with one of its messages twice. */
+    function duplicating(w: Awaited<ReturnType<typeof world>>, id: string) {
+      const history = w.api.history.bind(w.api);
+      (w.api as unknown as { history: CipherLinkApi['history'] }).history = async (c, afterSeq, limit) => {
+        const page = await history(c, afterSeq, limit);
+        return { ...page, messages: [...page.messages, ...page.messages.filter((m) => m.id === id)] };
+      };
+    }
+
+    it('a page with a tampered message, a missing key and a duplicate: one batch, the same results as one by one', async () => {
+      const w = await world({ pageSize: 50 });
+      const one = await w.bobSends('one');
+      const tampered = await w.bobSends('two, altered on the server');
+      const ct = tampered.envelope.ct;
+      w.server[tampered.seq - 1] = { ...tampered, envelope: { ...tampered.envelope, ct: (ct[0] === 'A' ? 'B' : 'A') + ct.slice(1) } };
+      const fromCarol = await w.carolSends('Carol never shared her key');
+      await w.bobSends('three');
+      await w.bobSends({ type: 'edit', messageId: one.id, text: 'one, edited' });
+      await w.bobSends('four');
+      duplicating(w, one.id);
+
+      const load = async (batch: boolean) => {
+        const sync = await w.aliceClient({ batch });
+        const [events, batches, missing] = [w.events.length, w.batches.length, w.missingKeys.length];
+        const list = await sync.history(CONV);
+        return { list, events: w.events.slice(events), batches: w.batches.slice(batches), missing: w.missingKeys.slice(missing) };
+      };
+      const oneByOne = await load(false);
+      const batched = await load(true);
+
+      expect(batched.list).toEqual(oneByOne.list);
+      expect(batched.events).toEqual(oneByOne.events);
+      expect(batched.missing).toEqual(oneByOne.missing);
+      expect(batched.list.map((m) => [m.seq, m.body])).toEqual([
+        [1, { kind: 'text', text: 'one, edited' }],
+        [2, { kind: 'undecryptable', code: 'rejected', reason: 'the sender signature does not verify (forged or altered)', retrying: false }],
+        [3, { kind: 'undecryptable', code: 'waiting-for-key', reason: "can't decrypt yet: waiting for the sender's key", retrying: true }],
+        [4, { kind: 'text', text: 'three' }],
+        [6, { kind: 'text', text: 'four' }],
+      ]);
+      expect(batched.list[0]!.editedAt).toBeDefined();
+      // The page went to the crypto once, each id once; then the retry of what waits for a key (history's second step).
+      expect(batched.batches).toEqual([w.server.map((m) => m.id), [fromCarol.id]]);
+      // Each attempt at Carol's message asked for her key.
+      expect(batched.missing).toEqual([fromCarol.id, fromCarol.id]);
+    });
+
+    it('decrypts only what it does not hold: our own message found in history is merged, not decrypted again', async () => {
+      const w = await world({ pageSize: 50 });
+      const before = await w.bobSends('before');
+      const done = w.sync.sendText(CONV, 'its ack was lost');
+      await tick(20);
+      const frame = w.sent.at(-1) as Extract<ClientFrame, { type: 'message.send' }>;
+      w.server.push({ id: frame.id, conversationId: CONV, seq: 2, senderUserId: ALICE.id, senderDeviceId: ALICE_DEV, envelope: frame.envelope, createdAt: new Date().toISOString() });
+      const after = await w.bobSends('after');
+      const list = await w.sync.history(CONV);
+      await expect(done).resolves.toMatchObject({ id: frame.id, status: 'sent', seq: 2 });
+      expect(w.batches).toEqual([[before.id, after.id]]);
+      expect(list.map((m) => [m.seq, m.mine, m.body])).toEqual([
+        [1, false, { kind: 'text', text: 'before' }],
+        [2, true, { kind: 'text', text: 'its ack was lost' }],
+        [3, false, { kind: 'text', text: 'after' }],
+      ]);
+    });
+
+    it('a key that arrives late: the waiting messages are decrypted again in one batch, in seq order', async () => {
+      const w = await world({ aliceHasBobsKey: false, pageSize: 50 });
+      const sent = [await w.bobSends('first'), await w.bobSends('second'), await w.bobSends('third')];
+      // Delivered live, last first: the first one fills the gap through history, the rest are duplicates.
+      for (const m of [...sent].reverse()) await w.sync.onMessage(m);
+      expect((await w.sync.history(CONV)).map((m) => m.body.kind)).toEqual(['undecryptable', 'undecryptable', 'undecryptable']);
+      w.batches.length = 0;
+      await w.ring().add(w.bobShare);
+      await w.sync.keyArrived(CONV);
+      expect(w.batches).toEqual([sent.map((m) => m.id)]);
+      expect((await w.sync.history(CONV)).map((m) => m.body)).toEqual(['first', 'second', 'third'].map((text) => ({ kind: 'text', text })));
+    });
+
+    it('a crypto that fails as a whole leaves the page "offline", tried again at the next sync', async () => {
+      const w = await world({ pageSize: 50 });
+      await w.bobSends('one');
+      await w.bobSends('two');
+      const sync = new MessageSync({
+        session: { user: ALICE, deviceId: ALICE_DEV },
+        api: w.api,
+        crypto: {
+          checkCanSend: async () => undefined,
+          encrypt: () => Promise.reject(new Error('unused')),
+          decrypt: () => Promise.reject(new Error('unused')),
+          decryptMany: () => Promise.reject(new Error('key store unavailable')),
+        },
+        sendFrame: async () => undefined,
+        emit: () => undefined,
+        emitRemoved: () => undefined,
+      });
+      expect((await sync.history(CONV)).map((m) => m.body)).toEqual([
+        { kind: 'undecryptable', code: 'offline', reason: 'keys could not be fetched (offline?)', retrying: true },
+        { kind: 'undecryptable', code: 'offline', reason: 'keys could not be fetched (offline?)', retrying: true },
+      ]);
+    });
+  });
+
+  it('feeds search with what it shows: latest texts; never deleted or undecryptable ones; forget drops the conversation', async () => {
+    const w = await world();
+    const edited = await w.bobSends('Quarterly report draft');
+    await w.bobSends({ type: 'edit', messageId: edited.id, text: 'Quarterly budget draft' });
+    const deleted = await w.bobSends('report to be deleted');
+    await w.bobSends({ type: 'delete', messageId: deleted.id });
+    await w.carolSends('report Alice cannot read');
+    const kept = await w.bobSends('Another report');
+    await w.sync.history(CONV);
+    expect(w.sync.search.query('report')).toMatchObject([{ messageId: kept.id, conversationId: CONV, senderUserId: BOB.id, mine: false, text: 'Another report' }]);
+    expect(w.sync.search.query('budget')).toMatchObject([{ messageId: edited.id, text: 'Quarterly budget draft', editedAt: expect.any(String) }]);
+    expect(w.sync.search.query('draft').map((r) => r.messageId)).toEqual([edited.id]);
+    w.sync.forget(CONV);
+    expect(w.sync.search.size).toBe(0);
+    expect(w.sync.search.query('report')).toEqual([]);
   });
 });

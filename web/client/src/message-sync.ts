@@ -1,9 +1,10 @@
 import type { ClientFrame, StoredMessage } from '@cipherlink/proto';
 import { encodePayload, MAX_PAYLOAD_BYTES, type MessagePayload } from './crypto/v1';
 import { ConversationLog, type ItemContent, type LogChange, type LogItem, type MessageMeta } from './conversation-log';
-import type { DecryptOutcome, MessageCrypto } from './e2ee/message-crypto';
+import { KEYS_UNAVAILABLE, type DecryptOutcome, type MessageCrypto } from './e2ee/message-crypto';
 import { AckTimeoutError, EditNotAllowedError, MessageNotFoundError, MessageTooLongError, SendRejectedError } from './errors';
 import { KeyedSerial } from './keyed-serial';
+import { MessageSearch } from './message-search';
 import type { CipherLinkApi } from './transport/cipherlink-api';
 import type { DecryptedMessage, Session } from './types';
 import { uuidv7 } from './uuidv7';
@@ -47,9 +48,12 @@ const REPLY_QUOTE_CHARS = 200;
  * go through one queue per conversation; a sequence gap triggers a history fetch; messages that cannot be decrypted
  * become 'undecryptable' items instead of errors, and those waiting for a sender key are decrypted again when it
  * arrives (`keyArrived`). Texts, reactions, edits and deletes are all encrypted payloads; the conversation log
- * applies the actions to their targets.
+ * applies the actions to their targets. History pages and retries are decrypted a batch at a time
+ * (`MessageCrypto.decryptMany`), then merged in seq order. Everything shown is also fed to `search`.
  */
 export class MessageSync {
+  /** Full-text search over what this sync shows (in memory; see message-search.ts). */
+  readonly search = new MessageSearch();
   private readonly logs = new Map<string, ConversationLog>();
   private readonly serial = new KeyedSerial();
   private readonly pending = new Map<string, PendingSend>();
@@ -84,6 +88,7 @@ export class MessageSync {
     const conv = conversationId.toLowerCase();
     this.logs.delete(conv);
     for (const [id, r] of [...this.retryDecrypt]) if (r.stored.conversationId.toLowerCase() === conv) this.retryDecrypt.delete(id);
+    this.search.removeConversation(conv);
   }
 
   /** The message with this id, as shown (undefined for unknown ids and for reactions, edits and deletes). */
@@ -325,8 +330,16 @@ export class MessageSync {
   }
 
   private apply(change: LogChange, conversationId: string): void {
-    for (const m of change.changed) this.deps.emit(m);
-    for (const id of change.removed) this.deps.emitRemoved({ conversationId, id });
+    // A decryption that finishes after the conversation was forgotten must not make it searchable again.
+    const held = this.logs.has(conversationId);
+    for (const m of change.changed) {
+      if (held) this.search.update(m);
+      this.deps.emit(m);
+    }
+    for (const id of change.removed) {
+      this.search.remove(id);
+      this.deps.emitRemoved({ conversationId, id });
+    }
   }
 
   /** Page through history after lastSeq. The server returns every message after it, so lastSeq jumps to the max. */
@@ -337,8 +350,9 @@ export class MessageSync {
       const before = log.lastSeq;
       const page = await this.deps.api.history(conversationId, before, limit);
       const messages = [...page.messages].sort((a, b) => a.seq - b.seq);
+      const outcomes = await this.decryptPage(messages, log);
       for (const m of messages) {
-        await this.ingest(m, log);
+        await this.ingest(m, log, outcomes.get(m));
         if (m.seq > log.lastSeq) log.lastSeq = m.seq;
       }
       // A page that moved nothing forward would be asked for again forever (a server answering hasMore with old
@@ -350,26 +364,52 @@ export class MessageSync {
   /** Decrypt again the messages of a conversation that could not be read before (`key`: only those awaiting a key). */
   private async retry(conversationId: string, which: 'key' | 'any'): Promise<void> {
     const log = this.logOf(conversationId);
-    for (const r of [...this.retryDecrypt.values()]) {
-      if (r.stored.conversationId.toLowerCase() !== conversationId) continue;
-      if (which === 'key' && r.when !== 'key') continue;
-      await this.ingest(r.stored, log);
-    }
+    const due = [...this.retryDecrypt.values()]
+      .filter((r) => r.stored.conversationId.toLowerCase() === conversationId && (which === 'any' || r.when === 'key'))
+      .map((r) => r.stored)
+      .sort((a, b) => a.seq - b.seq);
+    const outcomes = await this.decryptMany(due);
+    for (const [i, stored] of due.entries()) await this.ingest(stored, log, outcomes[i]);
   }
 
-  /** Add or merge one stored message; emits what the UI shows differently. */
-  private async ingest(stored: StoredMessage, log: ConversationLog): Promise<void> {
+  /**
+   * Decrypt at once what `ingest` will decrypt of a page: messages not held, or held but waiting to be decrypted
+   * again; of several copies of one id only the first (`ingest` then finds the others held, or decrypts them
+   * itself, exactly as one by one).
+   */
+  private async decryptPage(messages: readonly StoredMessage[], log: ConversationLog): Promise<Map<StoredMessage, DecryptOutcome>> {
+    const ids = new Set<string>();
+    const wanted = messages.filter((m) => {
+      const id = m.id.toLowerCase();
+      if (ids.has(id) || this.isSettled(id, log)) return false;
+      ids.add(id);
+      return true;
+    });
+    const outcomes = await this.decryptMany(wanted);
+    return new Map(wanted.map((m, i) => [m, outcomes[i]!]));
+  }
+
+  /** Held, and not waiting to be decrypted again: a copy of it only updates its seq and status. */
+  private isSettled(id: string, log: ConversationLog): boolean {
+    return log.get(id) !== undefined && !this.retryDecrypt.has(id);
+  }
+
+  /**
+   * Add or merge one stored message; emits what the UI shows differently. `decrypted`: its outcome when the caller
+   * decrypted it already (with its page), else it is decrypted here if needed.
+   */
+  private async ingest(stored: StoredMessage, log: ConversationLog, decrypted?: DecryptOutcome): Promise<void> {
     const id = stored.id.toLowerCase();
     const conv = stored.conversationId.toLowerCase();
     const existing = log.get(id);
-    if (existing && !this.retryDecrypt.has(id)) {
+    if (existing && this.isSettled(id, log)) {
       if (existing.meta.seq !== stored.seq || existing.meta.status !== 'sent' || existing.meta.createdAt !== stored.createdAt) {
         this.apply(log.put({ ...existing, meta: { ...existing.meta, seq: stored.seq, status: 'sent', createdAt: stored.createdAt } }), conv);
       }
       this.settle(id);
       return;
     }
-    const outcome = await this.decrypt(stored);
+    const outcome = decrypted ?? (await this.decrypt(stored));
     const meta: MessageMeta = {
       id,
       conversationId: conv,
@@ -401,7 +441,17 @@ export class MessageSync {
     try {
       return await this.deps.crypto.decrypt(stored);
     } catch {
-      return { ok: false, code: 'offline', reason: 'keys could not be fetched (offline?)', retry: 'sync' };
+      return KEYS_UNAVAILABLE;
+    }
+  }
+
+  private async decryptMany(stored: readonly StoredMessage[]): Promise<DecryptOutcome[]> {
+    if (stored.length === 0) return [];
+    try {
+      return await this.deps.crypto.decryptMany(stored);
+    } catch {
+      // decryptMany answers one bad message with its outcome; a rejection of the whole call is the keys' failure.
+      return stored.map(() => KEYS_UNAVAILABLE);
     }
   }
 }

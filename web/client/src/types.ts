@@ -1,7 +1,8 @@
 import type { Conversation, PresenceState, PublicUser } from '@cipherlink/proto';
 import type { TrustState } from './e2ee/trust';
+import type { SearchOptions, TextRange, TextSnippet } from './search';
 
-export type { TrustState };
+export type { SearchOptions, TextRange, TextSnippet, TrustState };
 
 /**
  * The SDK surface the UI (and tests, bots, benchmarks) use. No React, no DOM beyond what the runtime provides:
@@ -57,6 +58,24 @@ export interface DecryptedMessage {
   editedAt?: string;
   /** Reactions, in the order they were first added. Absent when there are none. */
   reactions?: ReactionSummary[];
+}
+
+/**
+ * A message `search` found: where it is, who wrote it and when, its text as shown now (after edits) and the part of
+ * it to show in a result list, with the words the query matched.
+ */
+export interface SearchResult {
+  messageId: string;
+  conversationId: string;
+  senderUserId: string;
+  /** True when the local user sent it. */
+  mine: boolean;
+  createdAt: string;
+  /** Set when the text is an edit by its author. */
+  editedAt?: string;
+  text: string;
+  /** The whole text when short, else a window around the first match (cut with "…"); highlights are its ranges. */
+  snippet: TextSnippet;
 }
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';

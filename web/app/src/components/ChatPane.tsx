@@ -12,7 +12,7 @@ import { ChatHeader } from './ChatHeader';
 import { Composer, type ComposerContext } from './Composer';
 import { IdentityChangeBanner } from './IdentityChangeBanner';
 import { MembersSheet } from './MembersSheet';
-import { MessageList } from './MessageList';
+import { MessageList, type MessageFocus } from './MessageList';
 import { SafetyNumberDialog } from './SafetyNumberDialog';
 
 interface Props {
@@ -20,6 +20,7 @@ interface Props {
   me: PublicUser;
   presence: PresenceMap;
   messages: MessageStore;
+  focus: MessageFocus | null;
   /** The directory returned an updated conversation (member added, admin promoted). */
   onConversationChanged(conversation: Conversation): void;
   onLeave(conversation: Conversation): Promise<void>;
@@ -32,7 +33,7 @@ interface Props {
  */
 const REFUSED_BEFORE_SENDING = new Set(['UnsupportedConversationError', 'NotSignedInError', 'EncryptionNotReadyError', 'MessageTooLongError']);
 
-export function ChatPane({ conversation, me, presence, messages, onConversationChanged, onLeave, onBack }: Props) {
+export function ChatPane({ conversation, me, presence, messages, focus, onConversationChanged, onLeave, onBack }: Props) {
   const client = useClient();
   const [sendError, setSendError] = useState<string | null>(null);
   const [context, setContext] = useState<ComposerContext | null>(null);
@@ -129,6 +130,7 @@ export function ChatPane({ conversation, me, presence, messages, onConversationC
         conversation={conversation}
         me={me}
         entry={entry}
+        focus={focus}
         onReload={() => loadHistory(conversation.id, { force: true })}
         onOpenMembers={() => setMembersOpen(true)}
         onRetry={retry}

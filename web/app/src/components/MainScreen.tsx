@@ -8,6 +8,7 @@ import { usePresence } from '../state/usePresence';
 import { peerOf, titleOf } from '../lib/conversation';
 import { Sidebar, type GoneConversation } from './Sidebar';
 import { ChatPane } from './ChatPane';
+import type { MessageFocus } from './MessageList';
 import { NoConversationSelected } from './NoConversationSelected';
 import { SecurityPanel } from './SecurityPanel';
 
@@ -23,6 +24,8 @@ export function MainScreen({ session, onSignOut }: Props) {
   const conversations = useConversations();
   const messages = useMessages();
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  /** The message a search result opened (scrolled to and highlighted once). */
+  const [focus, setFocus] = useState<MessageFocus | null>(null);
   const [securityOpen, setSecurityOpen] = useState(false);
   const [gone, setGone] = useState<GoneConversation | null>(null);
   const previous = useRef<readonly Conversation[]>([]);
@@ -50,15 +53,32 @@ export function MainScreen({ session, onSignOut }: Props) {
     if (selectedId && !ids.has(selectedId) && vanished.some((c) => c.id === selectedId)) setSelectedId(null);
   }, [conversations.list, me.id, selectedId]);
 
+  const select = useCallback((conversationId: string | null) => {
+    setSelectedId(conversationId);
+    setFocus(null);
+  }, []);
+
   const { upsert, remove } = conversations;
   const onOpened = useCallback(
     (conversation: Conversation) => {
       upsert(conversation);
-      setSelectedId(conversation.id);
+      select(conversation.id);
       setGone(null);
     },
-    [upsert],
+    [upsert, select],
   );
+
+  const openMessage = useCallback((conversationId: string, messageId: string) => {
+    setSelectedId(conversationId);
+    setFocus({ messageId, at: Date.now() });
+    setGone(null);
+  }, []);
+
+  // Search covers what this device has decrypted: load every conversation's history when the user starts one.
+  const { loadHistory } = messages;
+  const onSearchStart = useCallback(() => {
+    for (const c of conversations.list) loadHistory(c.id);
+  }, [conversations.list, loadHistory]);
 
   // Noted before the call: the SDK's new list may arrive before leaveRoom resolves, and is not a removal.
   const leave = useCallback(
@@ -71,10 +91,10 @@ export function MainScreen({ session, onSignOut }: Props) {
         throw err;
       }
       remove(conversation.id);
-      setSelectedId(null);
+      select(null);
       setGone({ id: conversation.id, title: titleOf(conversation, me.id), reason: 'left' });
     },
-    [client, remove, me.id],
+    [client, remove, select, me.id],
   );
 
   return (
@@ -88,8 +108,11 @@ export function MainScreen({ session, onSignOut }: Props) {
         selectedId={selectedId}
         gone={gone}
         onDismissGone={() => setGone(null)}
-        onSelect={setSelectedId}
+        onSelect={select}
         onOpened={onOpened}
+        onSearchStart={onSearchStart}
+        onOpenMessage={openMessage}
+        openedMessageId={focus?.messageId ?? null}
         onSignOut={onSignOut}
         onOpenSecurity={() => setSecurityOpen(true)}
       />
@@ -101,9 +124,10 @@ export function MainScreen({ session, onSignOut }: Props) {
             me={me}
             presence={presence}
             messages={messages}
+            focus={focus}
             onConversationChanged={upsert}
             onLeave={leave}
-            onBack={() => setSelectedId(null)}
+            onBack={() => select(null)}
           />
         ) : (
           <NoConversationSelected hasConversations={conversations.list.length > 0} />

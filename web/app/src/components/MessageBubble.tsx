@@ -24,13 +24,22 @@ interface Props extends MessageHandlers {
   /** Who wrote the quoted message, when it is known. */
   quotedAuthor: string | undefined;
   nameOf(userId: string): string;
+  /** Opened from a search result: marked for a moment. */
+  highlighted?: boolean;
 }
+
+/**
+ * A message opened from search: an outline (bubbles already use their ring) that appears at once and fades out
+ * when it is taken away.
+ */
+const HIGHLIGHT_ON = 'outline-4 outline-offset-2 outline-amber-400 dark:outline-amber-300';
+const HIGHLIGHT_OFF = 'outline-4 outline-offset-2 outline-transparent transition-[outline-color] duration-1000';
 
 /**
  * One message. Text is rendered as text (never HTML). A message that can't be decrypted yet gets a calm
  * placeholder, a deleted one a tombstone; replies show their quote, reactions their counts.
  */
-export function MessageBubble({ message, senderLabel, quotedAuthor, nameOf, ...handlers }: Props) {
+export function MessageBubble({ message, senderLabel, quotedAuthor, nameOf, highlighted = false, ...handlers }: Props) {
   const { mine, status, body } = message;
   const [active, setActive] = useState(false);
   const allowed = actionsFor(message);
@@ -51,6 +60,7 @@ export function MessageBubble({ message, senderLabel, quotedAuthor, nameOf, ...h
       data-kind={body.kind}
       data-status={status}
       data-mine={mine ? 'true' : 'false'}
+      data-highlighted={highlighted ? 'true' : undefined}
       className={`group flex max-w-[88%] flex-col sm:max-w-[70%] ${mine ? 'items-end' : 'items-start'}`}
     >
       {senderLabel && <span className="mb-0.5 px-1 text-xs font-medium text-slate-500 dark:text-slate-400">{senderLabel}</span>}
@@ -59,7 +69,7 @@ export function MessageBubble({ message, senderLabel, quotedAuthor, nameOf, ...h
           onClick={() => setActive((a) => !a)}
           className={`min-w-0 rounded-2xl ${tone} ${mine ? 'rounded-br-md' : 'rounded-bl-md'} ${status === 'pending' ? 'opacity-80' : ''} ${
             plain ? 'px-3.5 py-2 shadow-sm' : ''
-          }`}
+          } ${highlighted ? HIGHLIGHT_ON : HIGHLIGHT_OFF}`}
         >
           {message.replyTo && body.kind !== 'deleted' && (
             <button

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Conversation, PublicUser } from '@cipherlink/proto';
 import type { ConversationMessages } from '../state/useMessages';
 import { isRoom, nameOf, peerOf } from '../lib/conversation';
@@ -7,16 +7,29 @@ import { Spinner } from './Spinner';
 import { LockIcon } from './LockIcon';
 import { ui } from './styles';
 
+/** A message to bring into view and highlight, once per `at` (a search result was opened). */
+export interface MessageFocus {
+  messageId: string;
+  at: number;
+}
+
 interface Props extends Omit<MessageHandlers, 'onJumpTo'> {
   conversation: Conversation;
   me: PublicUser;
   entry: ConversationMessages | undefined;
+  /** Scroll to this message and highlight it for a moment (a search result was opened). */
+  focus: MessageFocus | null;
   onReload(): void;
   onOpenMembers(): void;
 }
 
-export function MessageList({ conversation, me, entry, onReload, onOpenMembers, ...handlers }: Props) {
+/** How long a message opened from search stays highlighted. */
+const HIGHLIGHT_MS = 2_500;
+
+export function MessageList({ conversation, me, entry, focus, onReload, onOpenMembers, ...handlers }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
+  const [highlighted, setHighlighted] = useState<MessageFocus | null>(null);
+  const focused = useRef<number | null>(null);
   const messages = entry?.messages ?? [];
   const last = messages.at(-1);
   const room = isRoom(conversation);
@@ -29,12 +42,30 @@ export function MessageList({ conversation, me, entry, onReload, onOpenMembers, 
     if (el) el.scrollTop = el.scrollHeight;
   }, [messages.length, last?.id, last?.status]);
 
+  const find = useCallback((messageId: string) => scroller.current?.querySelector<HTMLElement>(`[data-id="${CSS.escape(messageId)}"]`), []);
+
+  // After the scroll to the newest above (same render): a message opened from search, once it is in the list.
+  useEffect(() => {
+    if (!focus || focused.current === focus.at) return;
+    const el = find(focus.messageId);
+    if (!el) return;
+    focused.current = focus.at;
+    el.scrollIntoView({ block: 'center' });
+    setHighlighted(focus);
+  }, [focus, messages.length, find]);
+
+  useEffect(() => {
+    if (!highlighted) return;
+    const timer = setTimeout(() => setHighlighted(null), HIGHLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [highlighted]);
+
   const jumpTo = useCallback((messageId: string) => {
-    const el = scroller.current?.querySelector<HTMLElement>(`[data-id="${CSS.escape(messageId)}"]`);
+    const el = find(messageId);
     if (!el) return;
     el.scrollIntoView({ block: 'center', behavior: 'smooth' });
     el.animate([{ opacity: 0.4 }, { opacity: 1 }], { duration: 600 });
-  }, []);
+  }, [find]);
 
   return (
     <div ref={scroller} data-testid="message-list" className="flex-1 overflow-y-auto overscroll-contain px-3 py-4 md:px-6" aria-live="polite">
@@ -82,6 +113,7 @@ export function MessageList({ conversation, me, entry, onReload, onOpenMembers, 
                 senderLabel={label}
                 quotedAuthor={quoted ? name(quoted.senderUserId) : undefined}
                 nameOf={name}
+                highlighted={highlighted?.messageId === m.id}
                 onJumpTo={jumpTo}
                 {...handlers}
               />

@@ -1,12 +1,16 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { Conversation, PublicUser } from '@cipherlink/proto';
 import type { Conversations } from '../state/useConversations';
 import type { ConversationMessages } from '../state/useMessages';
+import { useMessageSearch } from '../state/useMessageSearch';
 import type { PresenceMap } from '../state/usePresence';
+import { searchRows } from '../lib/search';
 import { SidebarHeader } from './SidebarHeader';
 import { NewDmForm } from './NewDmForm';
 import { NewRoomDialog } from './NewRoomDialog';
 import { ConversationList } from './ConversationList';
+import { SearchField } from './SearchField';
+import { SearchResults } from './SearchResults';
 import { CloseIcon, PlusIcon } from './icons';
 
 /** A conversation the user is no longer in: they left it, or an admin removed them. */
@@ -27,26 +31,85 @@ interface Props {
   onDismissGone(): void;
   onSelect(conversationId: string): void;
   onOpened(conversation: Conversation): void;
+  /** The user is about to search: make every conversation's history searchable. */
+  onSearchStart(): void;
+  /** A search result was picked: open its conversation at that message. */
+  onOpenMessage(conversationId: string, messageId: string): void;
+  /** The message last opened from the search results. */
+  openedMessageId: string | null;
   onSignOut(): Promise<void>;
   onOpenSecurity(): void;
 }
 
+/** The user, message search, and the conversations (or, while a search is typed, its results). */
 export function Sidebar(props: Props) {
-  const { className, me, conversations, messages, presence, selectedId, gone, onDismissGone, onSelect, onOpened, onSignOut, onOpenSecurity } = props;
+  const { className, me, conversations, onOpened, onSignOut, onOpenSecurity, onSearchStart, onOpenMessage, openedMessageId } = props;
   const [newRoom, setNewRoom] = useState(false);
+  const [query, setQuery] = useState('');
+  const search = useMessageSearch(query);
+  const searchInput = useRef<HTMLInputElement>(null);
+  const resultList = useRef<HTMLUListElement>(null);
+  const searching = query.trim() !== '';
+
+  function closeSearch() {
+    setQuery('');
+    searchInput.current?.blur();
+  }
 
   return (
     <aside
       className={`${className} w-full flex-col border-slate-200 bg-white md:w-80 md:shrink-0 md:border-r lg:w-96 dark:border-slate-800 dark:bg-slate-900/40`}
     >
       <SidebarHeader me={me} onSignOut={onSignOut} onOpenSecurity={onOpenSecurity} />
+      <SearchField
+        value={query}
+        inputRef={searchInput}
+        onChange={setQuery}
+        onFocus={onSearchStart}
+        onClose={closeSearch}
+        onArrowDown={() => resultList.current?.querySelector<HTMLButtonElement>('[data-testid="search-result"]')?.focus()}
+      />
+      {searching ? (
+        <SearchResults
+          rows={searchRows(search.results, conversations.list, me.id)}
+          settled={search.settled}
+          openedMessageId={openedMessageId}
+          listRef={resultList}
+          onOpen={(row) => onOpenMessage(row.conversationId, row.messageId)}
+          onClose={() => {
+            setQuery('');
+            searchInput.current?.focus();
+          }}
+          onLeaveTop={() => searchInput.current?.focus()}
+        />
+      ) : (
+        <ConversationsSection {...props} onNewRoom={() => setNewRoom(true)} />
+      )}
+      {newRoom && (
+        <NewRoomDialog
+          onClose={() => setNewRoom(false)}
+          onCreated={(room) => {
+            setNewRoom(false);
+            onOpened(room);
+          }}
+        />
+      )}
+    </aside>
+  );
+}
+
+/** New DM form, the conversations heading with "New room", the "you left / were removed" notice and the list. */
+function ConversationsSection(props: Props & { onNewRoom(): void }) {
+  const { me, conversations, messages, presence, selectedId, gone, onDismissGone, onSelect, onOpened, onNewRoom } = props;
+  return (
+    <>
       <NewDmForm me={me} onOpened={onOpened} />
       <div className="flex items-center justify-between gap-2 px-4 pt-3 pb-1">
         <h2 className="text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">Conversations</h2>
         <button
           data-testid="new-room-open"
           type="button"
-          onClick={() => setNewRoom(true)}
+          onClick={onNewRoom}
           className="-mr-1.5 inline-flex items-center gap-1 rounded-lg px-2 py-1 text-sm font-medium text-emerald-700 transition hover:bg-emerald-500/10 dark:text-emerald-400"
         >
           <PlusIcon className="h-4 w-4" />
@@ -82,15 +145,6 @@ export function Sidebar(props: Props) {
         selectedId={selectedId}
         onSelect={onSelect}
       />
-      {newRoom && (
-        <NewRoomDialog
-          onClose={() => setNewRoom(false)}
-          onCreated={(room) => {
-            setNewRoom(false);
-            onOpened(room);
-          }}
-        />
-      )}
-    </aside>
+    </>
   );
 }

@@ -112,6 +112,15 @@ export function CopyIcon(props: IconProps) {
   );
 }
 
+export function SearchIcon(props: IconProps) {
+  return (
+    <Stroke {...props}>
+      <circle cx="8.75" cy="8.75" r="5.25" />
+      <path d="m12.75 12.75 4 4" />
+    </Stroke>
+  );
+}
+
 export function PlusIcon(props: IconProps) {
   return (
     <Stroke {...props}>

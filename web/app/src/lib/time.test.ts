@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatClock, formatLastSeen } from './time';
+import { formatClock, formatLastSeen, formatShortDate } from './time';
 
 const now = new Date(2025, 2, 10, 15, 30, 0); // 10 Mar 2025, 15:30 local time
 
@@ -34,5 +34,17 @@ describe('formatLastSeen', () => {
   it('never throws on a malformed timestamp', () => {
     expect(formatLastSeen('not a date', now)).toBe('a while ago');
     expect(formatClock('nope')).toBe('');
+  });
+});
+
+describe('formatShortDate', () => {
+  it('the time today, the day this year, the day and year before', () => {
+    const today = new Date(2025, 2, 10, 9, 5, 0).toISOString();
+    expect(formatShortDate(today, now)).toBe(formatClock(today));
+    const thisYear = formatShortDate(new Date(2025, 0, 3, 18, 40, 0).toISOString(), now);
+    expect(thisYear).toMatch(/3/);
+    expect(thisYear).not.toMatch(/2025|:/);
+    expect(formatShortDate(new Date(2024, 11, 31, 8, 0, 0).toISOString(), now)).toMatch(/2024/);
+    expect(formatShortDate('nope', now)).toBe('');
   });
 });

@@ -1,5 +1,6 @@
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const dateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+const yearFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
 const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** "14:03" for a message bubble. */
@@ -12,6 +13,14 @@ export function formatClock(iso: string): string {
 export function formatFull(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? '' : fullFormat.format(d);
+}
+
+/** Compact, for lists: "14:03" today, "3 Mar" this year, "3 Mar 2024" before. */
+export function formatShortDate(iso: string, now = new Date()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  if (sameDay(d, now)) return timeFormat.format(d);
+  return d.getFullYear() === now.getFullYear() ? dateFormat.format(d) : yearFormat.format(d);
 }
 
 /** "just now", "5 min ago", "today at 14:03", "yesterday at 09:12", "3 Mar at 18:40". */

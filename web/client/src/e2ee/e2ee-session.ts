@@ -11,7 +11,7 @@ import { BackupSync } from './backup-sync';
 import { KeyDirectory } from './key-directory';
 import { KeyInbox } from './key-inbox';
 import { LegacyV0Reader } from './legacy-v0';
-import { decryptV1, type DecryptOutcome, type MessageCrypto } from './message-crypto';
+import { decryptManyV1, decryptV1, KEYS_UNAVAILABLE, type DecryptOutcome, type MessageCrypto } from './message-crypto';
 import { OutboundSessions } from './outbound';
 import { SenderKeys } from './sender-keys';
 import { currentKeyOf, trustStateOf, type TrustEvent } from './trust';
@@ -142,7 +142,18 @@ export class E2eeSession implements MessageCrypto {
 
   async decrypt(stored: StoredMessage): Promise<DecryptOutcome> {
     if (stored.envelope.v === 0) return this.legacy.decrypt(stored);
-    return decryptV1(this.keys.ring, stored, () => this.missingKey(stored));
+    return decryptV1(this.keys.ring, stored, (m) => this.missingKey(m));
+  }
+
+  /** The v1 messages go through decryptHistory together; v0 (legacy) ones one by one, as in `decrypt`. */
+  async decryptMany(stored: readonly StoredMessage[]): Promise<DecryptOutcome[]> {
+    const v1 = await decryptManyV1(
+      this.keys.ring,
+      stored.filter((m) => m.envelope.v !== 0),
+      (m) => this.missingKey(m),
+    );
+    let next = 0;
+    return Promise.all(stored.map((m) => (m.envelope.v === 0 ? this.legacy.decrypt(m).catch(() => KEYS_UNAVAILABLE) : v1[next++]!)));
   }
 
   // ---- frames ----

@@ -3,6 +3,7 @@
  * plaintext, so search runs where the plaintext is: build the index from decrypted messages, keep it in step with
  * edits and deletes, query it as the user types.
  */
-export { MAX_TOKEN_CHARS, tokenize } from './tokenize';
+export { MAX_TOKEN_CHARS, tokenize, wordSpans, type WordSpan } from './tokenize';
 export { DEFAULT_SEARCH_LIMIT, MessageSearchIndex, type SearchDocument, type SearchHit, type SearchOptions } from './message-search-index';
 export { indexDecryptedMessage, type IndexOutcome } from './index-message';
+export { DEFAULT_SNIPPET_CHARS, matchRanges, snippetOf, type TextRange, type TextSnippet } from './snippet';

@@ -70,6 +70,16 @@ describe('MessageSearchIndex', () => {
     expect(ids(index.search('noon'))).toEqual(['m9']);
   });
 
+  it('clear forgets everything, and the index works again afterwards', () => {
+    const index = sample();
+    expect(index.search('meet')).toHaveLength(3);
+    index.clear();
+    expect([index.size, index.tokenCount]).toEqual([0, 0]);
+    expect(index.search('meet')).toEqual([]);
+    index.upsert({ messageId: 'm5', conversationId: conv1, text: 'meeting again' });
+    expect(index.search('meet')).toEqual([{ messageId: 'm5', conversationId: conv1, order: 0 }]);
+  });
+
   it('default order is insertion order; words added after a search are found (the vocabulary is rebuilt)', () => {
     const index = new MessageSearchIndex();
     index.upsert({ messageId: 'a', conversationId: conv1, text: 'alpha beta' });

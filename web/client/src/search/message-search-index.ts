@@ -119,6 +119,14 @@ export class MessageSearchIndex {
     return removed;
   }
 
+  /** Forget everything (sign-out). */
+  clear(): void {
+    this.entries.clear();
+    this.postings.clear();
+    this.vocabulary = undefined;
+    this.added = 0;
+  }
+
   /** Messages whose tokens start with every query token, newest first; see the module comment. */
   search(query: string, options: SearchOptions = {}): SearchHit[] {
     const limit = options.limit ?? DEFAULT_SEARCH_LIMIT;

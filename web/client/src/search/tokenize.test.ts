@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TOKEN_CHARS, tokenize } from './tokenize';
+import { MAX_TOKEN_CHARS, tokenize, wordSpans } from './tokenize';
 
 describe('tokenize', () => {
   it('lowercase words; punctuation, symbols and emoji separate them', () => {
@@ -41,5 +41,24 @@ describe('tokenize', () => {
     const [token] = tokenize(astral);
     expect(token!.length).toBe(MAX_TOKEN_CHARS - 1);
     expect(token).toBe('b'.repeat(MAX_TOKEN_CHARS - 1));
+  });
+});
+
+describe('wordSpans', () => {
+  it('the words where they stand, each with the tokens tokenize gives it', () => {
+    const text = 'Hi, Café — don’t 東京 e-mail';
+    const spans = wordSpans(text);
+    expect(spans.map((s) => [text.slice(s.start, s.end), s.tokens])).toEqual([
+      ['Hi', ['hi']],
+      ['Café', ['cafe']],
+      ['don’t', ['dont']],
+      ['東', ['東']],
+      ['京', ['京']],
+      ['e', ['e']],
+      ['mail', ['mail']],
+    ]);
+    // Together they hold what tokenize finds in the whole text.
+    expect(spans.flatMap((s) => s.tokens)).toEqual(tokenize(text));
+    expect(wordSpans('  🎉 !! ')).toEqual([]);
   });
 });

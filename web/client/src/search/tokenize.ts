@@ -40,6 +40,28 @@ export function tokenize(text: string): string[] {
   return words;
 }
 
+/** A word of a text as written: where it is (UTF-16 offsets, `end` exclusive) and its search tokens. */
+export interface WordSpan {
+  start: number;
+  end: number;
+  /** What `tokenize` makes of the word (usually one token; none for a word that folds to nothing). */
+  tokens: string[];
+}
+
+/**
+ * The words of `text` where they stand in it, for highlighting what a query matched. Words are found in the text
+ * as written (the same word rule as `tokenize`), then each is folded on its own, so "Café" is one span whose token
+ * is "cafe" and offsets always point into `text`.
+ */
+export function wordSpans(text: string): WordSpan[] {
+  const spans: WordSpan[] = [];
+  for (const match of text.matchAll(UNICODE_WORD)) {
+    const tokens = tokenize(match[0]);
+    if (tokens.length > 0) spans.push({ start: match.index, end: match.index + match[0].length, tokens });
+  }
+  return spans;
+}
+
 function fold(text: string): string {
   return text.normalize('NFKD').replace(DIACRITICS, '').normalize('NFC').toLowerCase();
 }
