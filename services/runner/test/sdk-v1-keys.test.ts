@@ -130,24 +130,33 @@ describe('SDK protocol v1: recovery, backup and other devices', () => {
     await expect(second.restoreFromPassphrase('a wrong but equally long passphrase')).rejects.toBeInstanceOf(WrongBackupKeyError);
     await second.restoreFromPassphrase('a long and memorable backup passphrase');
     expect((await second.history(dm.id)).map(textOf)).toEqual(['before the passphrase', 'after the passphrase']);
-    // Restored with the passphrase only, this device cannot rewrite the backup (it lacks the recovery key).
-    expect(second.backupStatus().canUpdate).toBe(false);
+    // Restored with the passphrase only, this device keeps the backup up to date (it holds the backup's writer: its
+    // data key) but cannot change the passphrase, which needs the recovery key. The passphrase is never stored.
+    expect(second.backupStatus()).toMatchObject({ canUpdate: true, canSetPassphrase: false, hasPassphrase: true });
+    await expect(second.setBackupPassphrase('another long and memorable passphrase')).rejects.toThrow(/recovery key/);
+    await second.sendText(dm.id, 'from the passphrase device');
+    await second.flushBackup();
+    expect(second.backupStatus().lastError).toBeUndefined();
+    await second.close();
+    await alice.client.close();
 
-    // A device restored with the recovery key does not know the passphrase: it leaves the backup to the first
-    // device rather than dropping the passphrase slot, so the passphrase keeps opening a current backup.
+    // With both earlier devices gone, a device restored with the recovery key reads the passphrase device's message
+    // through the key that device backed up; it then keeps the backup current without knowing the passphrase,
+    // whose slot stays as it was.
     const third = newClient();
     await third.login(alice.name, password);
     await third.restoreFromRecoveryKey(alice.recoveryKey);
-    const everywhere = [alice.client, second, third].map((c) => next(c, 'message', isText('from bob, later')));
+    expect((await third.history(dm.id)).map(textOf)).toEqual(['before the passphrase', 'after the passphrase', 'from the passphrase device']);
+    const atThird = next(third, 'message', isText('from bob, later'));
     await bob.client.sendText(dm.id, 'from bob, later');
-    await Promise.all(everywhere);
+    await atThird;
     await third.flushBackup();
-    await alice.client.flushBackup();
-    await expect.poll(() => third.backupStatus().lastError).toBe('the backup has a passphrase this device does not know');
+    expect(third.backupStatus()).toMatchObject({ canUpdate: true, canSetPassphrase: true, hasPassphrase: true });
+    expect(third.backupStatus().lastError).toBeUndefined();
     const fourth = newClient();
     await fourth.login(alice.name, password);
     await fourth.restoreFromPassphrase('a long and memorable backup passphrase');
-    expect((await fourth.history(dm.id)).map(textOf)).toEqual(['before the passphrase', 'after the passphrase', 'from bob, later']);
+    expect((await fourth.history(dm.id)).map(textOf)).toEqual(['before the passphrase', 'after the passphrase', 'from the passphrase device', 'from bob, later']);
   });
 
   it('a new device asks the user’s other online device for keys the backup does not have yet', async () => {

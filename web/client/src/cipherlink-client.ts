@@ -240,17 +240,20 @@ export class CipherLinkClient {
     return { recoveryKey: created.recoveryKey };
   }
 
-  /** Add a passphrase (>= 15 characters) as a second way to open the key backup (PBKDF2, 600,000 iterations). */
+  /**
+   * Add or change the passphrase (>= 15 characters) that opens the key backup besides the recovery key (PBKDF2,
+   * 600,000 iterations). Only on a device that holds the recovery key (`backupStatus().canSetPassphrase`).
+   */
   async setBackupPassphrase(passphrase: string): Promise<void> {
     const { e2ee } = this.requireEncrypted();
-    if (!e2ee.backup.status.canUpdate) throw new Error('this device cannot update the key backup (restore it with the recovery key)');
+    if (!e2ee.backup.status.canSetPassphrase) throw new Error('this device cannot change the backup passphrase (it was restored with the passphrase; use a device that holds the recovery key)');
     await e2ee.backup.setPassphrase(passphrase);
   }
 
   /** The key backup as this device sees it. */
   backupStatus(): BackupStatus {
     const e2ee = this.active?.live?.e2ee;
-    return e2ee ? e2ee.backup.status : { version: null, uploading: false, canUpdate: false, hasPassphrase: false };
+    return e2ee ? e2ee.backup.status : { version: null, uploading: false, canUpdate: false, canSetPassphrase: false, hasPassphrase: false };
   }
 
   /** Upload pending backup changes now (normally debounced) and wait for it. */

@@ -92,9 +92,11 @@ export interface BackupStatus {
   /** The version on the server when last read or written; null when unknown or none. */
   version: number | null;
   uploading: boolean;
-  /** This device can update the backup (it holds the recovery key). */
+  /** This device can update the backup (it opened or created the backup and holds its writer). */
   canUpdate: boolean;
-  /** The backup has a passphrase slot this device keeps when it updates it. */
+  /** This device can add or change the backup passphrase (it holds the recovery key). */
+  canSetPassphrase: boolean;
+  /** The backup has a passphrase slot (updates keep it as it is). */
   hasPassphrase: boolean;
   lastError?: string;
 }

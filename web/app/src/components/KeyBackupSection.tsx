@@ -54,7 +54,7 @@ export function KeyBackupSection() {
       </p>
       <BackupStatusLine status={status} />
 
-      {status.canUpdate ? (
+      {status.canSetPassphrase ? (
         <form data-testid="backup-passphrase-form" onSubmit={(e) => void onSubmit(e)} noValidate className="mt-4 space-y-4 border-t border-slate-200 pt-4 dark:border-slate-800">
           <p className="text-sm font-medium">{status.hasPassphrase ? 'Change the backup passphrase' : 'Add a backup passphrase (optional)'}</p>
           <label className="block">
@@ -105,8 +105,9 @@ export function KeyBackupSection() {
         </form>
       ) : (
         <p className="mt-3 text-sm text-slate-600 dark:text-slate-300">
-          This browser can&apos;t change the backup passphrase: that needs the device that holds your recovery key (the one
-          where you created or restored your keys with it).
+          {status.canUpdate ? 'This browser keeps the backup up to date, but ' : 'This browser '}
+          can&apos;t change the backup passphrase: that needs a browser that holds your recovery key (the one where you
+          created your keys, or restored them with the recovery key).
         </p>
       )}
     </section>
@@ -118,10 +119,11 @@ function BackupStatusLine({ status }: { status: BackupStatus }) {
   let tone = 'text-slate-600 dark:text-slate-300';
   if (status.uploading) text = 'Backing up your keys…';
   else if (status.lastError) {
-    // One known cause: another device set a passphrase this one doesn't know, so it must not rewrite the backup.
-    text = status.hasPassphrase
-      ? "This browser couldn't update the backup: it doesn't know the backup passphrase. Set the passphrase again below, or keep using the browser where you set it."
-      : "The last backup didn't go through. It will be tried again when your keys change.";
+    // One known cause: another browser changed the backup's passphrase or reset the keys, and this one cannot open
+    // the new backup without a secret it does not keep.
+    text = status.canUpdate
+      ? "The last backup didn't go through. It will be tried again when your keys change."
+      : "This browser can't update the backup any more: it was changed on another browser. Your other browsers keep it up to date.";
     tone = 'text-amber-700 dark:text-amber-400';
   } else if (status.version !== null) text = status.hasPassphrase ? 'Backed up. A backup passphrase is set.' : 'Backed up.';
   else text = 'No backup yet.';

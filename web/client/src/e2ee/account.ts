@@ -1,16 +1,17 @@
 import type { RegisterDeviceV1Request } from '@cipherlink/proto';
 import { fromBase64Url, toBase64Url } from '../crypto';
 import {
-  createKeyBackup,
   createLocalDevice,
   exportIdentityKeyForBackup,
   generateIdentityKeyPair,
   generateRecoveryKey,
   importIdentityKeyFromBackup,
-  openKeyBackup,
+  openKeyBackupForWriting,
   parseRecoveryKey,
+  sealKeyBackup,
   type KeyBackupContents,
   type KeyBackupSecret,
+  type KeyBackupWriter,
   type LocalDevice,
   type SenderKeyShare,
 } from '../crypto/v1';
@@ -34,14 +35,19 @@ export interface AccountKeys {
 }
 
 /**
- * What this device keeps to update the key backup. The backup is symmetric (docs/protocol-v1.md, section 9), so
- * writing a new version needs the recovery key, and keeping its passphrase slot needs the passphrase: kept here
- * like Element keeps its backup key. A device restored with the passphrase only cannot update the backup.
+ * What this device keeps to update the key backup (docs/protocol-v1.md, section 9): the backup's writer (its data
+ * key, non-extractable, and its slots as they are), enough to write new versions; and, on a device that created
+ * the backup or was restored with it, the recovery key, needed only to add or change the passphrase slot or to
+ * follow a backup whose slots another device changed (kept like Element keeps its backup key). The passphrase is
+ * never stored. Records written before writers existed hold no writer; one is made at the next update.
  */
 export interface BackupSecret {
   recoveryKey?: Uint8Array;
-  passphrase?: string;
+  writer?: KeyBackupWriter;
 }
+
+/** Records from before writers existed also kept the passphrase in the clear: dropped when read. */
+type StoredBackupSecret = BackupSecret & { passphrase?: string };
 
 export type AccountCheck =
   | { state: 'ready'; account: AccountKeys }
@@ -63,6 +69,11 @@ export async function checkAccount({ api, store }: AccountDeps, userId: string):
   if (keys.identityKey === null) return { state: 'needs-setup' };
   const local = await store.getRecord<AccountKeys>(userId, recordNames.account);
   if (!local || toBase64Url(local.identity.publicKeyRaw) !== keys.identityKey) return { state: 'needs-restore' };
+  const stored: StoredBackupSecret = local.backup;
+  if (stored.passphrase !== undefined) {
+    delete stored.passphrase;
+    await store.putRecord(userId, recordNames.account, local);
+  }
   const listed = keys.devices.some((d) => d.deviceId.toLowerCase() === local.device.deviceId);
   return listed ? { state: 'ready', account: local } : { state: 'device-removed' };
 }
@@ -83,12 +94,14 @@ export async function setUpAccount(deps: AccountDeps, userId: string, opts: { se
   const { api, store } = deps;
   const recovery = await generateRecoveryKey();
   let identity: { privateKey: CryptoKey; publicKeyRaw: Uint8Array };
+  let writer: KeyBackupWriter;
   {
     const extractable = await generateIdentityKeyPair({ extractable: true });
     const exported = await exportIdentityKeyForBackup(extractable);
     try {
       const contents: KeyBackupContents = { userId: userId.toLowerCase(), createdAt: Date.now(), identity: exported, senderKeys: opts.senderKeys ?? [] };
-      const blob = await createKeyBackup(contents, { recoveryKey: recovery.key });
+      const { blob, writer: sealedWriter } = await sealKeyBackup(contents, { recoveryKey: recovery.key });
+      writer = sealedWriter;
       // A reset replaces the old backup (whatever its version: it is of the old identity and recovery key).
       let version = ((await api.keyBackup())?.version ?? 0) + 1;
       for (let attempt = 0; ; attempt++) {
@@ -105,7 +118,7 @@ export async function setUpAccount(deps: AccountDeps, userId: string, opts: { se
   }
   await whileUnavailable(() => api.setIdentityKey(toBase64Url(identity.publicKeyRaw)));
   const device = await registerNewDevice(api, userId, identity.privateKey);
-  const account: AccountKeys = { v: 1, userId: userId.toLowerCase(), identity, device, backup: { recoveryKey: recovery.key } };
+  const account: AccountKeys = { v: 1, userId: userId.toLowerCase(), identity, device, backup: { recoveryKey: recovery.key, writer } };
   await store.putRecord(userId, recordNames.account, account);
   return { account, recoveryKey: recovery.text };
 }
@@ -129,7 +142,7 @@ export async function restoreAccount(deps: AccountDeps, userId: string, secret: 
   const recoveryKey = 'recoveryKey' in secret && typeof secret.recoveryKey === 'string' ? await parseRecoveryKey(secret.recoveryKey) : undefined;
   const [backup, keys] = await Promise.all([api.keyBackup(), whileUnavailable(() => api.userKeys(userId))]);
   if (!backup) throw new NoKeyBackupError('there is no key backup for this account');
-  const contents = await openKeyBackup(backupText(backup.blob), recoveryKey ? { recoveryKey } : secret);
+  const { contents, writer } = await openKeyBackupForWriting(backupText(backup.blob), recoveryKey ? { recoveryKey } : secret);
   try {
     if (contents.userId !== userId.toLowerCase() || keys.identityKey === null || toBase64Url(contents.identity.publicKey) !== keys.identityKey) {
       throw new BackupIdentityMismatchError('the key backup holds another identity key than the account’s current one');
@@ -137,8 +150,8 @@ export async function restoreAccount(deps: AccountDeps, userId: string, secret: 
     const kept = await importIdentityKeyFromBackup(contents.identity, { extractable: false });
     const identity = { privateKey: kept.privateKey, publicKeyRaw: kept.publicKeyRaw };
     const device = await registerNewDevice(api, userId, identity.privateKey);
-    const backupSecret: BackupSecret =
-      recoveryKey !== undefined ? { recoveryKey } : 'passphrase' in secret ? { passphrase: secret.passphrase } : { recoveryKey: secret.recoveryKey as Uint8Array };
+    const recoveryBytes = recoveryKey ?? ('recoveryKey' in secret ? (secret.recoveryKey as Uint8Array) : undefined);
+    const backupSecret: BackupSecret = recoveryBytes !== undefined ? { recoveryKey: recoveryBytes, writer } : { writer };
     const account: AccountKeys = { v: 1, userId: userId.toLowerCase(), identity, device, backup: backupSecret };
     await store.putRecord(userId, recordNames.account, account);
     return { account, senderKeys: contents.senderKeys, backupVersion: backup.version };

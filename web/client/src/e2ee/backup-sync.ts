@@ -1,5 +1,16 @@
 import { toBase64Url } from '../crypto';
-import { createKeyBackup, MIN_BACKUP_PASSPHRASE_CHARS, openKeyBackup, WrongBackupKeyError, type KeyBackupContents, type SenderKeyShare } from '../crypto/v1';
+import {
+  addPassphraseSlot,
+  hasPassphraseSlot,
+  MIN_BACKUP_PASSPHRASE_CHARS,
+  openKeyBackupForWriting,
+  openKeyBackupWithWriter,
+  resealKeyBackup,
+  WrongBackupKeyError,
+  type KeyBackupContents,
+  type KeyBackupWriter,
+  type SenderKeyShare,
+} from '../crypto/v1';
 import type { KeyStore } from '../store/key-store';
 import type { CipherLinkApi } from '../transport/cipherlink-api';
 import type { BackupStatus } from '../types';
@@ -26,9 +37,10 @@ const MAX_ATTEMPTS = 6;
  * Keeps the encrypted key backup up to date with the sender keys this device holds (docs/protocol-v1.md §9).
  *
  * The backup must contain the identity private key, which this device holds only non-extractable: each update
- * therefore reads the current backup, opens it with the recovery key this device keeps, takes the identity key
- * from it, merges the sender keys (the union; for a key held by both, the earlier position), and writes version
- * + 1. A 409 (another device wrote first) reads again and merges again. Shares found only in the backup are
+ * therefore reads the current backup, opens it with the writer this device keeps (its data key; or with the
+ * recovery key, if held, when another device changed the slots), takes the identity key from it, merges the
+ * sender keys (the union; for a key held by both, the earlier position), and writes version + 1 under the same
+ * data key and slots. A 409 (another device wrote first) reads again and merges again. Shares found only in the backup are
  * imported here too. Nothing is written when the merge adds nothing.
  */
 export class BackupSync {
@@ -39,8 +51,14 @@ export class BackupSync {
   private state: BackupStatus;
 
   constructor(private readonly deps: BackupSyncDeps) {
-    const secret = deps.account.backup;
-    this.state = { version: null, uploading: false, canUpdate: secret.recoveryKey !== undefined, hasPassphrase: secret.passphrase !== undefined };
+    const { writer, recoveryKey } = deps.account.backup;
+    this.state = {
+      version: null,
+      uploading: false,
+      canUpdate: writer !== undefined || recoveryKey !== undefined,
+      canSetPassphrase: recoveryKey !== undefined,
+      hasPassphrase: writer !== undefined && hasPassphraseSlot(writer.slots),
+    };
   }
 
   get status(): BackupStatus {
@@ -76,16 +94,31 @@ export class BackupSync {
     return run;
   }
 
-  /** Add (or replace) the passphrase slot; the passphrase is kept on this device to keep the slot in later updates. */
+  /**
+   * Add (or replace) the passphrase slot. Needs the recovery key (the slot wraps the backup's data key, whose bytes
+   * only the recovery-key slot gives); the data key, the recovery-key slot and the contents stay as they are. The
+   * passphrase itself is never stored.
+   */
   async setPassphrase(passphrase: string): Promise<void> {
     if (typeof passphrase !== 'string' || [...passphrase.normalize('NFKC')].length < MIN_BACKUP_PASSPHRASE_CHARS) {
       throw new RangeError(`the backup passphrase must be at least ${MIN_BACKUP_PASSPHRASE_CHARS} characters`);
     }
-    const account = this.deps.account;
-    account.backup = { ...account.backup, passphrase };
-    await this.deps.store.putRecord(account.userId, recordNames.account, account);
-    this.update({ hasPassphrase: true });
-    await this.flush(true);
+    const { api, account } = this.deps;
+    const recoveryKey = account.backup.recoveryKey;
+    if (!recoveryKey) throw new Error('this device was restored with the passphrase: change it on a device that holds the recovery key');
+    await this.flush();
+    await this.enqueue(async () => {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const current = await api.keyBackup();
+        if (!current) throw new Error('there is no key backup to add a passphrase to');
+        const { blob, writer } = await addPassphraseSlot(backupText(current.blob), recoveryKey, passphrase);
+        const put = await putBackup(api, current.version + 1, blob);
+        if ('conflict' in put) continue;
+        await this.keepWriter(writer);
+        return this.update({ version: put.version, hasPassphrase: true, canUpdate: true, lastError: undefined });
+      }
+      throw new Error('the key backup kept changing; try again');
+    });
   }
 
   stop(): void {
@@ -95,12 +128,7 @@ export class BackupSync {
 
   private async sync({ write, force }: { write: boolean; force: boolean }): Promise<void> {
     const { api, account, keys } = this.deps;
-    const recoveryKey = account.backup.recoveryKey;
-    const passphrase = account.backup.passphrase;
-    // Opening needs either secret (the recovery key is cheaper); writing needs the recovery key.
-    const secret = recoveryKey ? { recoveryKey } : passphrase !== undefined ? { passphrase } : undefined;
-    if (!secret) return;
-    write &&= recoveryKey !== undefined;
+    if (!account.backup.writer && !account.backup.recoveryKey) return;
     if (write) this.dirty = false;
     this.update({ uploading: write });
     try {
@@ -110,14 +138,18 @@ export class BackupSync {
           // Only the first backup is written without a previous one (it is where the identity key comes from).
           return this.update({ uploading: false, ...(write ? { lastError: 'there is no key backup to update' } : {}) });
         }
-        const text = backupText(current.blob);
-        let contents: KeyBackupContents;
+        let opened: { contents: KeyBackupContents; writer: KeyBackupWriter } | undefined;
         try {
-          contents = await openKeyBackup(text, secret);
+          opened = await this.open(backupText(current.blob));
         } catch (err) {
           const why = err instanceof WrongBackupKeyError ? 'the key backup was replaced (the identity was reset on another device)' : 'the key backup cannot be read';
           return this.update({ uploading: false, canUpdate: false, lastError: why, version: current.version });
         }
+        if (!opened) {
+          const why = 'the key backup was changed on another device (a new passphrase or a reset); restore it here to update it from this device';
+          return this.update({ uploading: false, canUpdate: false, lastError: why, version: current.version });
+        }
+        const { contents, writer } = opened;
         try {
           if (toBase64Url(contents.identity.publicKey) !== toBase64Url(account.identity.publicKeyRaw)) {
             return this.update({ uploading: false, canUpdate: false, lastError: 'the key backup holds another identity key', version: current.version });
@@ -125,26 +157,16 @@ export class BackupSync {
           for (const share of contents.senderKeys) {
             if (await keys.addShare(share).catch(() => false)) this.deps.onImported(share);
           }
-          if (!write || !recoveryKey) return this.update({ uploading: false, version: current.version });
+          const hasPassphrase = hasPassphraseSlot(writer.slots);
+          if (!write) return this.update({ uploading: false, version: current.version, hasPassphrase });
           const merged = mergeShares(keys.list(), contents.senderKeys);
-          const hadPassphrase = hasPassphraseSlot(text);
-          const wantPassphrase = account.backup.passphrase !== undefined;
-          if (hadPassphrase && !wantPassphrase) {
-            // Rewriting would drop the passphrase slot this device cannot reproduce. The device that set the
-            // passphrase keeps the backup current (it receives the same keys); entering the passphrase here
-            // (setBackupPassphrase) lets this one write too.
-            return this.update({ uploading: false, version: current.version, hasPassphrase: true, lastError: 'the backup has a passphrase this device does not know' });
+          if (!force && sameShares(merged, contents.senderKeys)) {
+            return this.update({ uploading: false, version: current.version, hasPassphrase, lastError: undefined });
           }
-          if (!force && sameShares(merged, contents.senderKeys) && hadPassphrase === wantPassphrase) {
-            return this.update({ uploading: false, version: current.version, lastError: undefined });
-          }
-          const blob = await createKeyBackup(
-            { userId: account.userId, createdAt: Date.now(), identity: contents.identity, senderKeys: merged },
-            { recoveryKey, ...(account.backup.passphrase !== undefined ? { passphrase: account.backup.passphrase } : {}) },
-          );
+          const blob = await resealKeyBackup(writer, { userId: account.userId, createdAt: Date.now(), identity: contents.identity, senderKeys: merged });
           const put = await putBackup(api, current.version + 1, blob);
           if ('conflict' in put) continue;
-          return this.update({ uploading: false, version: put.version, hasPassphrase: wantPassphrase, lastError: undefined });
+          return this.update({ uploading: false, version: put.version, hasPassphrase, lastError: undefined });
         } finally {
           contents.identity.privateScalar.fill(0);
         }
@@ -156,6 +178,28 @@ export class BackupSync {
       this.update({ uploading: false, lastError: err instanceof Error ? err.name : 'upload failed' });
       throw err;
     }
+  }
+
+  /**
+   * Open the current backup: with this device's writer while its slots are unchanged; else with the recovery key,
+   * if this device holds it (a new writer is kept); else undefined (the slots changed and nothing here opens them).
+   */
+  private async open(text: string): Promise<{ contents: KeyBackupContents; writer: KeyBackupWriter } | undefined> {
+    const { writer, recoveryKey } = this.deps.account.backup;
+    if (writer) {
+      const contents = await openKeyBackupWithWriter(text, writer);
+      if (contents) return { contents, writer };
+    }
+    if (!recoveryKey) return undefined;
+    const opened = await openKeyBackupForWriting(text, { recoveryKey });
+    await this.keepWriter(opened.writer);
+    return opened;
+  }
+
+  private async keepWriter(writer: KeyBackupWriter): Promise<void> {
+    const account = this.deps.account;
+    account.backup = { ...account.backup, writer };
+    await this.deps.store.putRecord(account.userId, recordNames.account, account);
   }
 
   private update(patch: Partial<BackupStatus>): void {
@@ -182,13 +226,4 @@ export function sameShares(a: readonly SenderKeyShare[], b: readonly SenderKeySh
   if (a.length !== b.length) return false;
   const positions = new Map(a.map((s) => [shareId(s), s.chainIndex]));
   return b.every((s) => positions.get(shareId(s)) === s.chainIndex);
-}
-
-function hasPassphraseSlot(text: string): boolean {
-  try {
-    const blob = JSON.parse(text) as { slots?: { kind?: unknown }[] };
-    return Array.isArray(blob.slots) && blob.slots.some((s) => s?.kind === 'passphrase');
-  } catch {
-    return false;
-  }
 }

@@ -169,13 +169,22 @@ export {
 } from './safety-number';
 export { formatRecoveryKey, generateRecoveryKey, parseRecoveryKey, RECOVERY_KEY_BYTES, type RecoveryKey } from './recovery-key';
 export {
+  addPassphraseSlot,
   createKeyBackup,
+  hasPassphraseSlot,
   KEY_BACKUP_VERSION,
   MIN_BACKUP_PASSPHRASE_CHARS,
   openKeyBackup,
+  openKeyBackupForWriting,
+  openKeyBackupWithWriter,
+  resealKeyBackup,
+  sealKeyBackup,
   type KeyBackupBlob,
   type KeyBackupContents,
   type KeyBackupProtection,
   type KeyBackupSecret,
+  type KeyBackupSlot,
+  type KeyBackupWriter,
+  type SealedKeyBackup,
 } from './key-backup';
 export type { Bytes } from './webcrypto';

@@ -1,10 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signEcdsaP256, verifyEcdsaP256 } from './ecdsa';
-import { CryptoParameterError, InvalidRecoveryKeyError, WrongBackupKeyError } from './errors';
+import { CryptoParameterError, InvalidKeyBackupError, InvalidRecoveryKeyError, WrongBackupKeyError } from './errors';
 import { exportIdentityKeyForBackup, generateIdentityKeyPair, importIdentityKeyFromBackup } from './identity';
 import { InboundSenderKey } from './inbound-sender-key';
-import { createKeyBackup, MAX_BACKUP_ITERATIONS, openKeyBackup, type KeyBackupBlob, type KeyBackupContents } from './key-backup';
+import {
+  addPassphraseSlot,
+  createKeyBackup,
+  MAX_BACKUP_ITERATIONS,
+  openKeyBackup,
+  openKeyBackupForWriting,
+  openKeyBackupWithWriter,
+  resealKeyBackup,
+  sealKeyBackup,
+  type KeyBackupBlob,
+  type KeyBackupContents,
+} from './key-backup';
 import { OutboundSenderKey } from './outbound-sender-key';
 import { MIN_BACKUP_ITERATIONS } from './pbkdf2';
 import { testMessageId } from './protocol.testkit';
@@ -57,6 +68,51 @@ describe('encrypted key backup', () => {
     expect(b.slots.map((s) => [s.kind, s.kdf, s.iterations])).toEqual([['recovery-key', 'HKDF-SHA-256', undefined], ['passphrase', 'PBKDF2-SHA-256', MIN_BACKUP_ITERATIONS]]);
     expect(await openKeyBackup(withPassphrase, { passphrase })).toEqual(contents);
     expect(await openKeyBackup(withPassphrase, { recoveryKey: recovery.key })).toEqual(contents);
+  });
+
+  describe('writers: new versions without either secret', () => {
+    it('a device restored with the passphrase writes a new version: same slots, fresh IV, both secrets still open it', async () => {
+      const { contents: opened, writer } = await openKeyBackupForWriting(withPassphrase, { passphrase });
+      expect(opened).toEqual(contents);
+      expect(writer.dataKey.extractable).toBe(false);
+      const more = { ...contents, createdAt: contents.createdAt + 1, senderKeys: [...contents.senderKeys, { ...outbound.share(), epoch: 7 }] };
+      const next = await resealKeyBackup(writer, more);
+      const before = JSON.parse(withPassphrase) as KeyBackupBlob;
+      const after = JSON.parse(next) as KeyBackupBlob;
+      expect(after.slots).toEqual(before.slots);
+      expect(after.iv).not.toBe(before.iv);
+      expect(await openKeyBackup(next, { passphrase })).toEqual(more);
+      expect(await openKeyBackup(next, { recoveryKey: recovery.key })).toEqual(more);
+      expect(await openKeyBackupWithWriter(next, writer)).toEqual(more);
+    });
+
+    it('a writer does not open a backup re-keyed by another device; altered contents are refused', async () => {
+      const { writer } = await sealKeyBackup(contents, { recoveryKey: recovery.key });
+      expect(await openKeyBackupWithWriter(blob, writer)).toBeUndefined(); // another data key, other slots
+      const mine = await resealKeyBackup(writer, contents);
+      const b = JSON.parse(mine) as KeyBackupBlob;
+      const altered = JSON.stringify({ ...b, ct: b.ct.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) });
+      await expect(openKeyBackupWithWriter(altered, writer)).rejects.toBeInstanceOf(InvalidKeyBackupError);
+    });
+
+    it('adding a passphrase slot keeps the data key, the recovery slot and the contents', async () => {
+      const sealed = await sealKeyBackup(contents, { recoveryKey: recovery.key });
+      const added = await addPassphraseSlot(sealed.blob, recovery.key, passphrase);
+      const before = JSON.parse(sealed.blob) as KeyBackupBlob;
+      const after = JSON.parse(added.blob) as KeyBackupBlob;
+      expect(after.slots[0]).toEqual(before.slots[0]);
+      expect(after.slots.map((s) => s.kind)).toEqual(['recovery-key', 'passphrase']);
+      expect(after.ct).toBe(before.ct);
+      expect(await openKeyBackup(added.blob, { passphrase })).toEqual(contents);
+      // A writer holding the old slots sees that the slots changed (it could not check a slot it cannot open) and
+      // writes nothing until it opens the backup again with a secret; the new writer carries the new slots on.
+      expect(await openKeyBackupWithWriter(added.blob, sealed.writer)).toBeUndefined();
+      expect(await openKeyBackupWithWriter(added.blob, added.writer)).toEqual(contents);
+      const next = await resealKeyBackup(added.writer, contents);
+      expect(await openKeyBackup(next, { passphrase })).toEqual(contents);
+      await expect(addPassphraseSlot(sealed.blob, (await generateRecoveryKey()).key, passphrase)).rejects.toBeInstanceOf(WrongBackupKeyError);
+      await expect(addPassphraseSlot(sealed.blob, recovery.key, 'too short')).rejects.toBeInstanceOf(CryptoParameterError);
+    });
   });
 
   it('a wrong recovery key or passphrase is WrongBackupKeyError, never garbage', async () => {

@@ -13,6 +13,12 @@
  *
  * The AES-GCM tag decides: a wrong recovery key or passphrase (or an altered slot) is WrongBackupKeyError, never
  * garbage; a slot that opens but contents that do not is InvalidKeyBackupError (the blob was altered).
+ *
+ * Keeping a backup up to date needs neither secret: a device that created or opened the backup keeps a
+ * `KeyBackupWriter` (the data key as a non-extractable AES-GCM key, and the slots as they are) and writes new
+ * versions under the same data key with a fresh IV, the slots unchanged (`resealKeyBackup`). So a device restored
+ * with the passphrase keeps the backup current, and no device stores the passphrase. Adding a passphrase slot needs
+ * the data key's bytes, so the recovery key (`addPassphraseSlot`).
  */
 import { fromBase64Url, toBase64Url } from '../base64url';
 import { AES_GCM_IV_BYTES, AES_GCM_KEY_BYTES, AES_GCM_TAG_BYTES, decryptAesGcm, encryptAesGcm, generateIv, importAesGcmKey } from './aead';
@@ -69,29 +75,111 @@ export interface KeyBackupProtection {
 /** One of the two secrets that open a backup: the recovery key (bytes, or text as the user typed it) or the passphrase. */
 export type KeyBackupSecret = { recoveryKey: Uint8Array | string } | { passphrase: string };
 
-/** Seal `contents`; returns the blob as JSON text. */
+/**
+ * What a device keeps to write new versions of a backup without either secret (structured-cloneable, for
+ * IndexedDB): the data key, non-extractable, and the slots exactly as the backup holds them.
+ */
+export interface KeyBackupWriter {
+  readonly dataKey: CryptoKey;
+  readonly slots: readonly KeyBackupSlot[];
+}
+
+/** A slot as it appears in the blob (only ciphertext, salts and parameters). */
+export type KeyBackupSlot = Readonly<SlotJson>;
+
+/** A sealed backup and the writer to keep it up to date. */
+export interface SealedKeyBackup {
+  /** The blob as JSON text. */
+  blob: string;
+  writer: KeyBackupWriter;
+}
+
+/** Seal `contents` under a new data key; returns the blob as JSON text. */
 export async function createKeyBackup(contents: KeyBackupContents, protection: KeyBackupProtection): Promise<string> {
+  return (await sealKeyBackup(contents, protection)).blob;
+}
+
+/** `createKeyBackup`, also returning the writer that keeps the new backup up to date. */
+export async function sealKeyBackup(contents: KeyBackupContents, protection: KeyBackupProtection): Promise<SealedKeyBackup> {
   const dataKeyBytes = randomBytes(AES_GCM_KEY_BYTES);
-  const slots = [await sealSlot('recovery-key', dataKeyBytes, (salt) => recoveryKek(protection.recoveryKey, salt), 0)];
-  if (protection.passphrase !== undefined) {
-    const iterations = protection.iterations ?? MIN_BACKUP_ITERATIONS;
-    assertIntegerInRange(iterations, MIN_BACKUP_ITERATIONS, MAX_BACKUP_ITERATIONS, 'PBKDF2 iterations');
-    const passphrase = passphraseBytes(protection.passphrase);
-    slots.push(await sealSlot('passphrase', dataKeyBytes, (salt) => pbkdf2Sha256(passphrase, { salt, iterations, byteLength: 32 }), iterations));
+  try {
+    const slots = [await sealSlot('recovery-key', dataKeyBytes, (salt) => recoveryKek(protection.recoveryKey, salt), 0)];
+    if (protection.passphrase !== undefined) slots.push(await passphraseSlot(dataKeyBytes, protection.passphrase, protection.iterations));
+    const writer: KeyBackupWriter = { dataKey: await importAesGcmKey(dataKeyBytes), slots };
+    return { blob: await resealKeyBackup(writer, contents), writer };
+  } finally {
+    dataKeyBytes.fill(0);
   }
-  const dataKey = await importAesGcmKey(dataKeyBytes);
-  dataKeyBytes.fill(0);
+}
+
+/** A new version of the backup: `contents` under the writer's data key with a fresh IV, the slots unchanged. */
+export async function resealKeyBackup(writer: KeyBackupWriter, contents: KeyBackupContents): Promise<string> {
   const plaintext = encodeBackupContents(contents);
-  const iv = generateIv();
-  const ct = await encryptAesGcm(dataKey, { iv, additionalData: contentsAad(), plaintext });
-  plaintext.fill(0);
-  const blob: KeyBackupBlob = { v: KEY_BACKUP_VERSION, slots, iv: toBase64Url(iv), ct: toBase64Url(ct) };
-  return JSON.stringify(blob);
+  try {
+    const iv = generateIv();
+    const ct = await encryptAesGcm(writer.dataKey, { iv, additionalData: contentsAad(), plaintext });
+    const blob: KeyBackupBlob = { v: KEY_BACKUP_VERSION, slots: writer.slots.map((s) => ({ ...s })), iv: toBase64Url(iv), ct: toBase64Url(ct) };
+    return JSON.stringify(blob);
+  } finally {
+    plaintext.fill(0);
+  }
 }
 
 /** Open a backup with the recovery key or the passphrase. See the module comment for the errors. */
 export async function openKeyBackup(blobText: string, secret: KeyBackupSecret): Promise<KeyBackupContents> {
+  return (await openKeyBackupForWriting(blobText, secret)).contents;
+}
+
+/** `openKeyBackup`, also returning the writer that keeps this backup up to date. */
+export async function openKeyBackupForWriting(blobText: string, secret: KeyBackupSecret): Promise<{ contents: KeyBackupContents; writer: KeyBackupWriter }> {
   const blob = parseBlob(blobText);
+  const dataKeyBytes = await unwrapDataKey(blob, secret);
+  let dataKey: CryptoKey;
+  try {
+    dataKey = await importAesGcmKey(dataKeyBytes);
+  } finally {
+    dataKeyBytes.fill(0);
+  }
+  const writer: KeyBackupWriter = { dataKey, slots: blob.slotsJson };
+  return { contents: await openContents(blob, dataKey), writer };
+}
+
+/**
+ * Open a backup with a writer: its contents if the backup still has the writer's slots (then it is under the
+ * writer's data key), undefined if the slots changed (a reset, a passphrase slot added or replaced on another
+ * device). A writer never adopts slots it cannot open: a server could otherwise make it carry broken slots into
+ * every later version. InvalidKeyBackupError if the slots match but the contents do not open (altered blob).
+ */
+export async function openKeyBackupWithWriter(blobText: string, writer: KeyBackupWriter): Promise<KeyBackupContents | undefined> {
+  const blob = parseBlob(blobText);
+  if (JSON.stringify(blob.slotsJson) !== JSON.stringify(writer.slots)) return undefined;
+  return openContents(blob, writer.dataKey);
+}
+
+/**
+ * Add (or replace) the passphrase slot of a backup, keeping its data key, recovery-key slot and contents: every
+ * device's writer stays valid. Needs the recovery key (the data key's bytes come from its slot).
+ */
+export async function addPassphraseSlot(blobText: string, recoveryKey: Uint8Array, passphrase: string, iterations?: number): Promise<SealedKeyBackup> {
+  const blob = parseBlob(blobText);
+  const dataKeyBytes = await unwrapDataKey(blob, { recoveryKey });
+  try {
+    const slots = [...blob.slotsJson.filter((s) => s.kind !== 'passphrase'), await passphraseSlot(dataKeyBytes, passphrase, iterations)];
+    const writer: KeyBackupWriter = { dataKey: await importAesGcmKey(dataKeyBytes), slots };
+    const out: KeyBackupBlob = { v: KEY_BACKUP_VERSION, slots: slots.map((s) => ({ ...s })), iv: toBase64Url(blob.iv), ct: toBase64Url(blob.ct) };
+    return { blob: JSON.stringify(out), writer };
+  } finally {
+    dataKeyBytes.fill(0);
+  }
+}
+
+/** Whether a backup has a passphrase slot. */
+export function hasPassphraseSlot(slots: readonly KeyBackupSlot[]): boolean {
+  return slots.some((s) => s.kind === 'passphrase');
+}
+
+/** The data key's bytes, from the slot the secret opens. */
+async function unwrapDataKey(blob: ParsedBlob, secret: KeyBackupSecret): Promise<Bytes> {
   const kind: SlotKind = 'recoveryKey' in secret ? 'recovery-key' : 'passphrase';
   const slot = blob.slots.find((s) => s.kind === kind);
   if (!slot) throw new WrongBackupKeyError(kind === 'passphrase' ? 'this backup has no passphrase; use the recovery key' : 'this backup has no recovery-key slot');
@@ -102,30 +190,35 @@ export async function openKeyBackup(blobText: string, secret: KeyBackupSecret): 
   } else {
     kek = await pbkdf2Sha256(passphraseBytes(secret.passphrase, false), { salt: slot.salt, iterations: slot.iterations, byteLength: 32 });
   }
-  let dataKeyBytes: Bytes;
   try {
     const aad = slotAad(kind, slot.iterations, slot.salt);
-    dataKeyBytes = await decryptAesGcm(await importAesGcmKey(kek), { iv: slot.iv, additionalData: aad, ciphertext: slot.wrappedKey });
+    return await decryptAesGcm(await importAesGcmKey(kek), { iv: slot.iv, additionalData: aad, ciphertext: slot.wrappedKey });
   } catch (err) {
     if (err instanceof AeadAuthenticationError) throw new WrongBackupKeyError(`the ${kind === 'passphrase' ? 'passphrase' : 'recovery key'} does not open this backup`, { cause: err });
     throw err;
   } finally {
     kek.fill(0);
   }
+}
+
+async function openContents(blob: ParsedBlob, dataKey: CryptoKey): Promise<KeyBackupContents> {
   let plaintext: Bytes;
   try {
-    const dataKey = await importAesGcmKey(dataKeyBytes);
     plaintext = await decryptAesGcm(dataKey, { iv: blob.iv, additionalData: contentsAad(), ciphertext: blob.ct });
   } catch (err) {
     throw new InvalidKeyBackupError('the backup contents were altered', { cause: err });
-  } finally {
-    dataKeyBytes.fill(0);
   }
   try {
     return decodeBackupContents(plaintext);
   } finally {
     plaintext.fill(0);
   }
+}
+
+function passphraseSlot(dataKey: Uint8Array, passphrase: string, iterations: number = MIN_BACKUP_ITERATIONS): Promise<SlotJson> {
+  assertIntegerInRange(iterations, MIN_BACKUP_ITERATIONS, MAX_BACKUP_ITERATIONS, 'PBKDF2 iterations');
+  const bytes = passphraseBytes(passphrase);
+  return sealSlot('passphrase', dataKey, (salt) => pbkdf2Sha256(bytes, { salt, iterations, byteLength: 32 }), iterations);
 }
 
 interface ParsedSlot {
@@ -174,7 +267,15 @@ function contentsAad(): Bytes {
   return new ByteWriter().label(LABELS.backupContents).u8(KEY_BACKUP_VERSION).bytes();
 }
 
-function parseBlob(text: string): { slots: ParsedSlot[]; iv: Bytes; ct: Bytes } {
+interface ParsedBlob {
+  slots: ParsedSlot[];
+  /** The slots as they appear in the blob, members in the canonical order (for writers and comparison). */
+  slotsJson: SlotJson[];
+  iv: Bytes;
+  ct: Bytes;
+}
+
+function parseBlob(text: string): ParsedBlob {
   let json: unknown;
   try {
     if (typeof text !== 'string') throw new TypeError('the backup must be text');
@@ -190,7 +291,13 @@ function parseBlob(text: string): { slots: ParsedSlot[]; iv: Bytes; ct: Bytes } 
   const iv = bytes(b.iv, 'iv', AES_GCM_IV_BYTES);
   const ct = bytes(b.ct, 'ct');
   if (ct.length < AES_GCM_TAG_BYTES) throw new InvalidKeyBackupError('ct is too short');
-  return { slots, iv, ct };
+  return { slots, slotsJson: slots.map(slotJson), iv, ct };
+}
+
+/** A parsed slot back in its JSON form (as `sealSlot` writes it). */
+function slotJson(s: ParsedSlot): SlotJson {
+  const base = { salt: toBase64Url(s.salt), iv: toBase64Url(s.iv), wrappedKey: toBase64Url(s.wrappedKey) };
+  return s.kind === 'passphrase' ? { kind: s.kind, kdf: 'PBKDF2-SHA-256', iterations: s.iterations, ...base } : { kind: s.kind, kdf: 'HKDF-SHA-256', ...base };
 }
 
 function parseSlot(json: unknown): ParsedSlot {
