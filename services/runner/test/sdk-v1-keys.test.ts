@@ -122,6 +122,10 @@ describe('SDK protocol v1: recovery, backup and other devices', () => {
     expect(alice.client.backupStatus().hasPassphrase).toBe(false);
     await alice.client.setBackupPassphrase('a long and memorable backup passphrase');
     expect(alice.client.backupStatus()).toMatchObject({ hasPassphrase: true, canUpdate: true });
+    // The passphrase is in no stored record (only the slot that it opens is, inside the backup's writer).
+    const stored = JSON.stringify(await alice.keyStore.listRecords(alice.id, ''), (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
+    expect(stored).toContain('"kind":"passphrase"');
+    expect(stored).not.toContain('memorable');
     await alice.client.sendText(dm.id, 'after the passphrase');
     await alice.client.flushBackup();
 
