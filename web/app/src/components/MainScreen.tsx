@@ -74,11 +74,14 @@ export function MainScreen({ session, onSignOut }: Props) {
     setGone(null);
   }, []);
 
-  // Search covers what this device has decrypted: load every conversation's history when the user starts one.
+  // Search covers what this device has decrypted: once the user starts searching, load every conversation's
+  // history, including conversations the list learns of later (right after a reload it may still be empty).
   const { loadHistory } = messages;
-  const onSearchStart = useCallback(() => {
-    for (const c of conversations.list) loadHistory(c.id);
-  }, [conversations.list, loadHistory]);
+  const [searchStarted, setSearchStarted] = useState(false);
+  const onSearchStart = useCallback(() => setSearchStarted(true), []);
+  useEffect(() => {
+    if (searchStarted) for (const c of conversations.list) loadHistory(c.id);
+  }, [searchStarted, conversations.list, loadHistory]);
 
   // Noted before the call: the SDK's new list may arrive before leaveRoom resolves, and is not a removal.
   const leave = useCallback(
