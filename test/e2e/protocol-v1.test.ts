@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { E2E_PASSWORD, expectSignedIn, resultPath, signUp, startE2e, type E2eWorld } from './harness';
 import { restoreFromRecoveryKey, saveRecoveryKey } from './recovery';
@@ -165,7 +166,14 @@ describe('protocol v1: a group room across four browsers', () => {
     await alice1.getByTestId('send').click();
     await expectMessage(bobPage, text.afterEdit);
     expect(await message(bobPage, text.afterEdit).getByTestId('message-edited').count()).toBe(1);
-    await expect.poll(() => message(bobPage, text.beforeEdit).count()).toBe(0);
+    try {
+      await expect.poll(() => message(bobPage, text.beforeEdit).count(), { timeout: 10_000 }).toBe(0);
+    } catch (err) {
+      // Seen once in CI and never reproduced: keep what Bob's screen showed for the next engineer.
+      await bobPage.screenshot({ path: resultPath('e2e-protocol-v1-edit-failure-bob.png'), fullPage: true });
+      writeFileSync(resultPath('e2e-protocol-v1-edit-failure-bob.html'), await bobPage.content());
+      throw err;
+    }
   });
 
   it('removes Carol: her screen drops the room and shows nothing written after it', async () => {
