@@ -1,68 +1,37 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import {
-  MemberAddedEvent,
-  MessageStoredEvent,
-  rpc,
-  ServerFrame,
-  subjects,
-  WS_PATH,
-} from '@cipherlink/proto';
-import { connectNats, createLogger, publishEphemeral, runServices, serveRpc, type Nats, type RunningServices } from '@cipherlink/kit';
-import { createGatewayService, loadGatewayConfig } from '../src';
-import { createTestTokens } from './test-tokens';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { MemberAddedEvent, rpc, rpcResult, subjects } from '@cipherlink/proto';
+import { connectNats, createLogger, type Nats } from '@cipherlink/kit';
+import { envelopeV0, newUser, openDm, uuidv7 } from './accounts';
+import { DirectoryHold, untilQueryDone } from './directory-hold';
+import { readySocket, sleep, startGateway, TestSocket, type GatewayUnderTest } from './gateway-under-test';
+import { gatewayTestDatabaseUrl, startBackend, type Backend } from './service-processes';
 
 /**
- * Socket authentication against stand-ins for auth and directory on real NATS, so the test decides exactly when
- * the directory answers and what happens meanwhile (a DM opened, the socket closed).
+ * Socket authentication against the real auth, directory and message-store services. PostgreSQL holds the
+ * directory's answer to the socket's conversation list (a lock on `directory_members`) so the test decides what
+ * happens meanwhile: a DM opened, the socket closed. Two directory instances, so one can open the DM while the
+ * other one's answer is held.
  */
 const logger = createLogger({ name: 'gateway-auth-test', level: 'silent' });
-const { jwks, tokenFor } = createTestTokens('gateway-test-key');
 
-/** What the stand-in directory does when the gateway asks for a user's conversations. */
-let conversationsOf: (userId: string) => Promise<string[]> = async () => [];
-
+let backend: Backend;
+let db: pg.Pool;
 let nats: Nats;
-let running: RunningServices;
-let wsUrl: string;
-const subs: { unsubscribe(): void }[] = [];
+let gateway: GatewayUnderTest;
 
 beforeAll(async () => {
+  backend = await startBackend({ directories: 2, messageStore: true });
+  db = new pg.Pool({ connectionString: gatewayTestDatabaseUrl('gateway-test-control'), max: 4 });
   nats = await connectNats({ url: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', name: 'gateway-auth-test', logger });
-  const opts = { queue: 'gateway-auth-test', logger };
-  subs.push(
-    serveRpc(nats, rpc.authJwks, async () => jwks, opts),
-    serveRpc(nats, rpc.directoryDeviceCheck, async () => ({ valid: true }), opts),
-    serveRpc(nats, rpc.directoryConversationsOfUser, async ({ userId }) => ({ conversationIds: await conversationsOf(userId) }), opts),
-  );
-  await nats.nc.flush();
-  const config = loadGatewayConfig({ NATS_URL: process.env.NATS_URL });
-  running = await runServices({ services: [createGatewayService(config, { logger })], logger, host: '127.0.0.1', port: 0, migrate: false });
-  wsUrl = running.url.replace(/^http/, 'ws') + WS_PATH;
+  gateway = await startGateway();
 });
 afterAll(async () => {
-  await running?.close();
-  for (const s of subs) s.unsubscribe();
+  await gateway?.running.close();
   await nats?.close();
+  await db?.end();
+  await backend?.close();
 });
-afterEach(() => {
-  conversationsOf = async () => [];
-});
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function openSocket(): Promise<{ ws: WebSocket; frames: ServerFrame[]; closed: Promise<number> }> {
-  const ws = new WebSocket(wsUrl);
-  const frames: ServerFrame[] = [];
-  ws.on('message', (data) => frames.push(ServerFrame.parse(JSON.parse(data.toString()))));
-  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  return { ws, frames, closed };
-}
 
 async function until(what: string, pred: () => boolean, ms = 5_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -73,76 +42,103 @@ async function until(what: string, pred: () => boolean, ms = 5_000): Promise<voi
 }
 
 async function metric(line: RegExp): Promise<string | undefined> {
-  const text = await (await fetch(`${running.url}/metrics`)).text();
+  const text = await (await fetch(`${gateway.url}/metrics`)).text();
   return text.split('\n').find((l) => line.test(l));
 }
 
-const storedEvent = (conversationId: string, senderUserId: string) =>
-  MessageStoredEvent.parse({
-    v: 1,
-    message: {
-      id: '01890a5d-ac96-774b-bcce-b302099a8057',
-      conversationId,
-      seq: 1,
-      senderUserId,
-      senderDeviceId: randomUUID(),
-      envelope: { v: 0, senderDeviceId: randomUUID(), recipientDeviceId: randomUUID(), iv: randomBytes(12).toString('base64url'), ct: randomBytes(32).toString('base64url') },
-      createdAt: new Date().toISOString(),
-    },
+/** Watch NATS (a plain subscriber answers nothing): the next `conversations-of-user` request for `userId`. */
+function conversationListRequestOf(userId: string): Promise<{ reply: string }> {
+  return new Promise((resolve) => {
+    const sub = nats.nc.subscribe(rpc.directoryConversationsOfUser.subject, {
+      callback: (err, msg) => {
+        if (err || !msg.reply || (msg.json() as { userId?: string }).userId !== userId) return;
+        sub.unsubscribe();
+        resolve({ reply: msg.reply });
+      },
+    });
   });
+}
 
 describe('socket authentication', () => {
   it('routes a DM opened while the socket was loading its conversations (member-added during auth)', async () => {
-    const userId = randomUUID();
-    const peerId = randomUUID();
-    const conversationId = randomUUID();
-    // The directory read the user's conversations just before the DM committed; its member-added event (published
-    // after the commit) reaches the gateway before this answer does.
-    conversationsOf = async (uid) => {
-      const event = { v: 1 as const, conversationId, conversationKind: 'dm' as const, occurredAt: new Date().toISOString() };
-      publishEphemeral(nats, subjects.evt.memberAdded(conversationId), MemberAddedEvent, { ...event, userId: uid });
-      publishEphemeral(nats, subjects.evt.memberAdded(conversationId), MemberAddedEvent, { ...event, userId: peerId });
-      await nats.nc.flush();
-      await sleep(100);
-      return [];
-    };
-    const socket = await openSocket();
+    const [alice, bob] = await Promise.all([newUser(backend), newUser(backend)]);
+    const hold = await DirectoryHold.start(db);
+    let paused: (typeof backend.directories)[number] | undefined;
+    let bobGateway: GatewayUnderTest | undefined;
+    const socket = await TestSocket.open(gateway.wsUrl);
     try {
-      socket.ws.send(JSON.stringify({ type: 'auth', token: tokenFor(userId), deviceId: randomUUID() }));
+      const asked = conversationListRequestOf(alice.userId);
+      await nats.nc.flush();
+      socket.authenticate(alice.session.accessToken, alice.deviceId);
+      const { reply } = await asked;
+      // The directory instance that got the request reads alice's conversations now, just before the DM commits,
+      // and its answer reaches the gateway only after the DM's member-added events: the instance is paused while
+      // its query runs, and the other instance opens the DM.
+      const waiting = await hold.waitingListQuery();
+      paused = backend.directories.find((d) => d.applicationName === waiting.applicationName);
+      const other = backend.directories.find((d) => d !== paused);
+      expect(paused && other).toBeTruthy();
+      paused!.pause();
+      await hold.release();
+      await untilQueryDone(db, waiting.pid);
+
+      const added: MemberAddedEvent[] = [];
+      const addedSub = nats.nc.subscribe(subjects.evt.memberAddedAll, { callback: (_, msg) => added.push(MemberAddedEvent.parse(msg.json())) });
+      const answers: unknown[] = [];
+      const answerSub = nats.nc.subscribe(reply, { callback: (_, msg) => answers.push(msg.json()) });
+      await nats.nc.flush();
+      const conversationId = await openDm(alice, bob, other!.url);
+      await until('member-added', () => added.some((e) => e.conversationId === conversationId && e.userId === alice.userId));
+      addedSub.unsubscribe();
+      paused!.resume();
+      paused = undefined;
+
       await until('ready', () => socket.frames.some((f) => f.type === 'ready'));
       await until('conversation.added', () => socket.frames.some((f) => f.type === 'conversation.added'));
       expect(socket.frames[0]?.type).toBe('ready');
       expect(socket.frames.find((f) => f.type === 'conversation.added')).toEqual({ type: 'conversation.added', conversationId });
+      // The list the gateway got was read before the DM existed: the routing came from the event.
+      await until('the directory answer', () => answers.length > 0);
+      answerSub.unsubscribe();
+      expect(rpcResult(rpc.directoryConversationsOfUser.response).parse(answers[0])).toEqual({ ok: true, data: { conversationIds: [] } });
 
-      // And the peer's messages in it are delivered to this socket.
-      publishEphemeral(nats, subjects.evt.messageStored(conversationId), MessageStoredEvent, storedEvent(conversationId, peerId));
-      await until('message', () => socket.frames.some((f) => f.type === 'message'));
+      // And the peer's messages in it are delivered to this socket (bob on another gateway: only alice's routing
+      // makes this gateway listen to the DM).
+      bobGateway = await startGateway();
+      const bobSocket = await readySocket(bobGateway.wsUrl, bob.session.accessToken, bob.deviceId);
+      const id = uuidv7();
+      bobSocket.send({ type: 'message.send', id, conversationId, envelope: envelopeV0(bob.deviceId, alice.deviceId) });
+      await until('message', () => socket.frames.some((f) => f.type === 'message' && f.message.id === id));
+      bobSocket.close();
     } finally {
-      socket.ws.close();
+      paused?.resume();
+      await hold.release();
+      socket.close();
       await socket.closed;
+      await bobGateway?.running.close();
       await sleep(50);
     }
   });
 
   it('leaves no routing state behind when the socket closes while its conversations are loading', async () => {
-    let asked!: () => void;
-    const askedP = new Promise<void>((resolve) => (asked = resolve));
-    let answer!: () => void;
-    const answerP = new Promise<void>((resolve) => (answer = resolve));
-    conversationsOf = async () => {
-      asked();
-      await answerP;
-      return [randomUUID(), randomUUID()];
-    };
-    const socket = await openSocket();
-    socket.ws.send(JSON.stringify({ type: 'auth', token: tokenFor(randomUUID()), deviceId: randomUUID() }));
-    await askedP;
-    socket.ws.close();
-    await socket.closed;
-    await sleep(50);
-    answer();
-    await sleep(200);
-    expect(socket.frames.filter((f) => f.type === 'ready')).toEqual([]);
+    const [alice, bob, carol] = await Promise.all([newUser(backend), newUser(backend), newUser(backend)]);
+    await openDm(alice, bob);
+    await openDm(alice, carol);
+    const hold = await DirectoryHold.start(db);
+    try {
+      const socket = await TestSocket.open(gateway.wsUrl);
+      socket.authenticate(alice.session.accessToken, alice.deviceId);
+      await hold.waitingListQuery();
+      socket.close();
+      await socket.closed;
+      await sleep(50);
+      // The directory answers now, with alice's two conversations.
+      await hold.release();
+      await sleep(200);
+      expect(socket.frames.filter((f) => f.type === 'ready')).toEqual([]);
+    } finally {
+      await hold.release();
+    }
     expect(await metric(/^gateway_ws_open_sockets /)).toBe('gateway_ws_open_sockets 0');
     expect(await metric(/^gateway_routing_subscriptions\{kind="conversation"\}/)).toBe('gateway_routing_subscriptions{kind="conversation"} 0');
   });

@@ -1,222 +1,166 @@
-import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import WebSocket from 'ws';
-import {
-  rpc,
-  ServerFrame,
-  SessionsRevokedEvent,
-  subjects,
-  WS_PATH,
-  WsCloseCode,
-} from '@cipherlink/proto';
-import {
-  connectNats,
-  connectRedis,
-  createLogger,
-  createRedis,
-  createRevocationList,
-  publishEphemeral,
-  runServices,
-  serveRpc,
-  type Nats,
-  type Redis,
-  type RunningServices,
-} from '@cipherlink/kit';
-import { createGatewayService, loadGatewayConfig } from '../src';
-import { createTestTokens } from './test-tokens';
+import { WsCloseCode } from '@cipherlink/proto';
+import { connectRedis, createLogger, createRedis, createRevocationList, type Redis } from '@cipherlink/kit';
 import { startPrivateRedis } from '@cipherlink/kit/testing';
+import { jtiOf, newUser, Session, type TestUser } from './accounts';
+import { DirectoryHold } from './directory-hold';
+import { readySocket, sleep, startGateway, TestSocket, type GatewayUnderTest } from './gateway-under-test';
+import { gatewayTestDatabaseUrl, startBackend, type Backend } from './service-processes';
 
 /**
- * What the gateway does about ended sessions and abusive sockets, against stand-ins for auth and directory on real
- * NATS and the real Redis: revocation events close sockets (4003), denied tokens are refused (4001), the per-socket
- * frame budget answers `rate_limited` and closes floods (1008), and a Redis outage refuses sockets (1013).
+ * What the gateway does about ended sessions and abusive sockets, against the real auth and directory services on
+ * real NATS, PostgreSQL and Redis: sessions ended at auth close their sockets (4003), denied tokens are refused
+ * (4001), the per-socket frame budget answers `rate_limited` and closes floods (1008), and a Redis outage refuses
+ * sockets (1013).
  */
-const logger = createLogger({ name: 'gateway-session-test', level: 'silent' });
-const { jwks, tokenFor } = createTestTokens('gateway-session-test-key');
 
-/** What the stand-in directory does when the gateway asks for a user's conversations. */
-let conversationsOf: () => Promise<string[]> = async () => [];
-
-let nats: Nats;
+let backend: Backend;
+let db: pg.Pool;
 let redis: Redis;
-const subs: { unsubscribe(): void }[] = [];
-const gateways: RunningServices[] = [];
+const gateways: GatewayUnderTest[] = [];
 let wsUrl: string;
 
-async function startGateway(env: Record<string, string> = {}): Promise<{ running: RunningServices; wsUrl: string }> {
-  const config = loadGatewayConfig({ NATS_URL: process.env.NATS_URL, REDIS_URL: process.env.REDIS_URL, ...env });
-  const running = await runServices({ services: [createGatewayService(config, { logger })], logger, host: '127.0.0.1', port: 0, migrate: false });
-  gateways.push(running);
-  return { running, wsUrl: running.url.replace(/^http/, 'ws') + WS_PATH };
+async function gateway(env: Record<string, string> = {}): Promise<GatewayUnderTest> {
+  const started = await startGateway(env);
+  gateways.push(started);
+  return started;
 }
 
 beforeAll(async () => {
-  nats = await connectNats({ url: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', name: 'gateway-session-test', logger });
-  const opts = { queue: 'gateway-session-test', logger };
-  subs.push(
-    serveRpc(nats, rpc.authJwks, async () => jwks, opts),
-    serveRpc(nats, rpc.directoryDeviceCheck, async () => ({ valid: true }), opts),
-    serveRpc(nats, rpc.directoryConversationsOfUser, async () => ({ conversationIds: await conversationsOf() }), opts),
-  );
-  await nats.nc.flush();
-  redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'gateway-session-test', logger });
+  backend = await startBackend();
+  db = new pg.Pool({ connectionString: gatewayTestDatabaseUrl('gateway-test-control'), max: 4 });
+  redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'gateway-session-test', logger: createLogger({ name: 'gateway-session-test', level: 'silent' }) });
   await connectRedis(redis);
-  ({ wsUrl } = await startGateway());
+  ({ wsUrl } = await gateway());
 });
 afterAll(async () => {
-  for (const g of gateways) await g.close();
-  for (const s of subs) s.unsubscribe();
-  await nats?.close();
+  for (const g of gateways) await g.running.close();
   await redis?.quit();
+  await db?.end();
+  await backend?.close();
 });
-afterEach(() => {
-  conversationsOf = async () => [];
-});
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface TestSocket {
-  ws: WebSocket;
-  frames: ServerFrame[];
-  closed: Promise<{ code: number; reason: string; at: number }>;
-  next<T extends ServerFrame['type']>(type: T, pred?: (f: Extract<ServerFrame, { type: T }>) => boolean, ms?: number): Promise<Extract<ServerFrame, { type: T }>>;
+/** Another signed-in session of `user` (another browser). */
+async function secondSession(user: TestUser): Promise<Session> {
+  const session = await Session.login(backend, user.username);
+  expect(session.id).not.toBe(user.session.id);
+  return session;
 }
 
-async function openSocket(url = wsUrl): Promise<TestSocket> {
-  const ws = new WebSocket(url);
-  const frames: ServerFrame[] = [];
-  ws.on('message', (data) => frames.push(ServerFrame.parse(JSON.parse(data.toString()))));
-  const closed = new Promise<{ code: number; reason: string; at: number }>((resolve) =>
-    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString(), at: Date.now() })),
-  );
-  ws.on('error', () => undefined);
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const next: TestSocket['next'] = async (type, pred = () => true, ms = 5_000) => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const hit = frames.find((f) => f.type === type && pred(f as never));
-      if (hit) return hit as never;
-      if (Date.now() > deadline) throw new Error(`no ${type} frame within ${ms} ms; got ${JSON.stringify(frames)}`);
-      await sleep(10);
-    }
-  };
-  return { ws, frames, closed, next };
-}
-
-/** Open a socket and authenticate it with `token`; resolves once `ready` arrives. */
-async function ready(token: string, url = wsUrl): Promise<TestSocket> {
-  const socket = await openSocket(url);
-  socket.ws.send(JSON.stringify({ type: 'auth', token, deviceId: randomUUID() }));
-  await socket.next('ready');
-  return socket;
-}
-
-function revoke(event: Omit<SessionsRevokedEvent, 'v' | 'occurredAt' | 'reason'> & { reason?: SessionsRevokedEvent['reason'] }): number {
-  publishEphemeral(nats, subjects.evt.sessionsRevoked, SessionsRevokedEvent, {
-    v: 1,
-    reason: 'logout',
-    occurredAt: new Date().toISOString(),
-    ...event,
-  });
-  return Date.now();
-}
-
-async function stillServing(socket: TestSocket): Promise<void> {
-  const before = socket.frames.filter((f) => f.type === 'pong').length;
-  socket.ws.send(JSON.stringify({ type: 'ping' }));
-  await socket.next('pong', () => socket.frames.filter((f) => f.type === 'pong').length > before);
+/**
+ * An access token of `stranger` that carries `session`'s id, which auth never issues (session ids are random and
+ * belong to one user). Made with auth itself: the session's row is lent to the stranger while auth refreshes it,
+ * then given back.
+ */
+async function strangerTokenWithSessionOf(session: Session, stranger: TestUser): Promise<string> {
+  const owner = session.userId;
+  await db.query('UPDATE auth_sessions SET user_id = $1 WHERE id = $2', [stranger.userId, session.id]);
+  try {
+    const res = await session.auth('POST', '/api/auth/refresh');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ sessionId: session.id, user: { id: stranger.userId } });
+    return res.body.accessToken as string;
+  } finally {
+    await db.query('UPDATE auth_sessions SET user_id = $1 WHERE id = $2', [owner, session.id]);
+  }
 }
 
 describe('revoked sessions', () => {
   it('closes every socket of a revoked session with 4003 within 1 s; another session of the same user stays', async () => {
-    const userId = randomUUID();
-    const [s1, s2] = [randomUUID(), randomUUID()];
-    const tab1 = await ready(tokenFor(userId, s1));
-    const tab2 = await ready(tokenFor(userId, s1));
-    const otherSession = await ready(tokenFor(userId, s2));
+    const [alice, bob] = await Promise.all([newUser(backend), newUser(backend)]);
+    const s1 = alice.session;
+    const s2 = await secondSession(alice);
+    const tab1 = await readySocket(wsUrl, s1.accessToken, alice.deviceId);
+    const tab2 = await readySocket(wsUrl, s1.accessToken, alice.deviceId);
+    const otherSession = await readySocket(wsUrl, s2.accessToken, alice.deviceId);
     // Same session id under another user: an event for this user must never touch it.
-    const stranger = await ready(tokenFor(randomUUID(), s1));
+    const stranger = await readySocket(wsUrl, await strangerTokenWithSessionOf(s1, bob), bob.deviceId);
 
-    const at = revoke({ userId, sessionIds: [s1], allSessions: false });
+    const at = Date.now();
+    expect((await s1.auth('POST', '/api/auth/logout')).status).toBe(204);
     for (const socket of [tab1, tab2]) {
       const closed = await socket.closed;
       expect(closed).toMatchObject({ code: WsCloseCode.sessionRevoked, reason: 'session ended' });
       expect(closed.at - at).toBeLessThan(1_000);
     }
-    await stillServing(otherSession);
-    await stillServing(stranger);
+    await otherSession.stillServing();
+    await stranger.stillServing();
 
     // Every session of the user (logout everywhere, account deleted).
-    const at2 = revoke({ userId, sessionIds: [], allSessions: true, reason: 'logout_all' });
+    const at2 = Date.now();
+    expect((await s2.auth('POST', '/api/auth/logout-all')).status).toBe(200);
     const closed = await otherSession.closed;
     expect(closed.code).toBe(WsCloseCode.sessionRevoked);
     expect(closed.at - at2).toBeLessThan(1_000);
-    await stillServing(stranger);
-    stranger.ws.close();
+    await stranger.stillServing();
+    stranger.close();
   });
 
   it('closes a socket whose session is revoked while it is still authenticating', async () => {
-    const userId = randomUUID();
-    const sessionId = randomUUID();
-    let asked!: () => void;
-    const askedP = new Promise<void>((resolve) => (asked = resolve));
-    conversationsOf = async () => {
-      asked();
-      await sleep(500);
-      return [];
-    };
-    const socket = await openSocket();
-    socket.ws.send(JSON.stringify({ type: 'auth', token: tokenFor(userId, sessionId), deviceId: randomUUID() }));
-    await askedP;
-    revoke({ userId, sessionIds: [sessionId], allSessions: false });
-    expect((await socket.closed).code).toBe(WsCloseCode.sessionRevoked);
-    expect(socket.frames.some((f) => f.type === 'ready')).toBe(false);
+    const alice = await newUser(backend);
+    const other = await secondSession(alice);
+    // The directory cannot answer the socket's conversation list until the hold is released.
+    const hold = await DirectoryHold.start(db);
+    try {
+      const socket = await TestSocket.open(wsUrl);
+      socket.authenticate(alice.session.accessToken, alice.deviceId);
+      await hold.waitingListQuery();
+      expect((await other.auth('DELETE', `/api/auth/sessions/${alice.session.id}`)).status).toBe(204);
+      expect((await socket.closed).code).toBe(WsCloseCode.sessionRevoked);
+      expect(socket.frames.some((f) => f.type === 'ready')).toBe(false);
+    } finally {
+      await hold.release();
+    }
   });
 
   it('closes a socket whose session lands on the deny-list even when the revocation event never arrives', async () => {
-    const { wsUrl: recheckUrl } = await startGateway({ WS_SESSION_RECHECK_MS: '200' });
-    const userId = randomUUID();
-    const ended = randomUUID();
-    const revoked = await ready(tokenFor(userId, ended), recheckUrl);
-    const live = await ready(tokenFor(userId, randomUUID()), recheckUrl);
-    // Only the deny-list entry, as if this gateway had been cut off from NATS when auth announced it.
-    await createRevocationList(redis).deny({ sessionIds: [ended] }, 60);
+    const { wsUrl: recheckUrl } = await gateway({ WS_SESSION_RECHECK_MS: '200' });
+    const alice = await newUser(backend);
+    const live = await secondSession(alice);
+    const revoked = await readySocket(recheckUrl, alice.session.accessToken, alice.deviceId);
+    const liveSocket = await readySocket(recheckUrl, live.accessToken, alice.deviceId);
+    // Only the deny-list entry, written as auth writes it, as if this gateway had been cut off from NATS when auth
+    // announced the revocation.
+    await createRevocationList(redis).deny({ sessionIds: [alice.session.id] }, 60);
     const closed = await revoked.closed;
     expect(closed).toMatchObject({ code: WsCloseCode.sessionRevoked, reason: 'session ended' });
-    await stillServing(live);
-    live.ws.close();
+    await liveSocket.stillServing();
+    liveSocket.close();
   });
 
   it('refuses a token whose session or token id is on the deny-list, like any invalid token', async () => {
-    const revocations = createRevocationList(redis);
-    const userId = randomUUID();
-    const deniedSession = randomUUID();
-    const deniedJti = randomUUID();
-    await revocations.deny({ sessionIds: [deniedSession], jtis: [deniedJti] }, 60);
-    for (const token of [tokenFor(userId, deniedSession), tokenFor(userId, randomUUID(), deniedJti)]) {
-      const socket = await openSocket();
-      socket.ws.send(JSON.stringify({ type: 'auth', token, deviceId: randomUUID() }));
+    const alice = await newUser(backend);
+    const live = await secondSession(alice);
+    // Session denied: ended at auth from the user's other session.
+    expect((await live.auth('DELETE', `/api/auth/sessions/${alice.session.id}`)).status).toBe(204);
+    // Token id denied, its session live: auth denies a single token only together with an ending session, so the
+    // entry is written as auth writes it.
+    const deniedToken = live.accessToken;
+    await createRevocationList(redis).deny({ jtis: [jtiOf(deniedToken)] }, 60);
+    for (const token of [alice.session.accessToken, deniedToken]) {
+      const socket = await TestSocket.open(wsUrl);
+      socket.authenticate(token, alice.deviceId);
       expect(await socket.next('error')).toMatchObject({ code: 'unauthorized' });
       expect((await socket.closed).code).toBe(WsCloseCode.unauthorized);
       expect(socket.frames.some((f) => f.type === 'ready')).toBe(false);
     }
     // The same user with a live session still gets in.
-    const ok = await ready(tokenFor(userId, randomUUID()));
-    ok.ws.close();
+    const ok = await readySocket(wsUrl, await live.refresh(), alice.deviceId);
+    ok.close();
   });
 });
 
 describe('frame budget', () => {
   it('drops frames over the budget with rate_limited, retryAfterSeconds and ref, and keeps the socket open', async () => {
-    const { wsUrl: limitedUrl } = await startGateway({ WS_FRAMES_PER_MINUTE: '60', WS_FRAME_BURST: '5' });
+    const { wsUrl: limitedUrl } = await gateway({ WS_FRAMES_PER_MINUTE: '60', WS_FRAME_BURST: '5' });
+    const alice = await newUser(backend);
     // auth is frame 1 of 5.
-    const socket = await ready(tokenFor(randomUUID(), randomUUID()), limitedUrl);
-    for (let i = 0; i < 4; i++) socket.ws.send(JSON.stringify({ type: 'ping' }));
-    socket.ws.send(JSON.stringify({ type: 'ping', id: 'over-1' }));
-    socket.ws.send(JSON.stringify({ type: 'message.send', id: 'over-2' }));
+    const socket = await readySocket(limitedUrl, alice.session.accessToken, alice.deviceId);
+    for (let i = 0; i < 4; i++) socket.send({ type: 'ping' });
+    socket.send({ type: 'ping', id: 'over-1' });
+    socket.send({ type: 'message.send', id: 'over-2' });
     const limited = await socket.next('error', (f) => f.ref === 'over-2');
     expect(limited).toEqual({ type: 'error', code: 'rate_limited', message: expect.any(String), ref: 'over-2', retryAfterSeconds: 1 });
     expect(await socket.next('error', (f) => f.ref === 'over-1')).toMatchObject({ code: 'rate_limited', retryAfterSeconds: 1 });
@@ -231,19 +175,20 @@ describe('frame budget', () => {
 
     // The budget refills (one frame a second here): the socket was never closed and serves again.
     await sleep(1_100);
-    await stillServing(socket);
+    await socket.stillServing();
     await sleep(1_000);
     socket.ws.ping();
     await sleep(300);
     expect(pongs).toBe(1);
     expect(socket.ws.readyState).toBe(WebSocket.OPEN);
-    socket.ws.close();
+    socket.close();
   });
 
   it('closes a socket that keeps flooding far past the limit with 1008', async () => {
-    const { wsUrl: limitedUrl } = await startGateway({ WS_FRAMES_PER_MINUTE: '60', WS_FRAME_BURST: '5' });
-    const socket = await ready(tokenFor(randomUUID(), randomUUID()), limitedUrl);
-    for (let i = 0; i < 500; i++) socket.ws.send(JSON.stringify({ type: 'ping' }));
+    const { wsUrl: limitedUrl } = await gateway({ WS_FRAMES_PER_MINUTE: '60', WS_FRAME_BURST: '5' });
+    const alice = await newUser(backend);
+    const socket = await readySocket(limitedUrl, alice.session.accessToken, alice.deviceId);
+    for (let i = 0; i < 500; i++) socket.send({ type: 'ping' });
     expect((await socket.closed).code).toBe(WsCloseCode.policy);
     const limited = socket.frames.filter((f) => f.type === 'error' && f.code === 'rate_limited');
     // 60 + 5 refused frames are answered before the flood counts as one; a handful of slack for timing.
@@ -252,32 +197,34 @@ describe('frame budget', () => {
   });
 
   it('counts the auth frame: a socket that spends its whole budget first cannot authenticate until it refills', async () => {
-    const { wsUrl: limitedUrl } = await startGateway({ WS_FRAMES_PER_MINUTE: '60', WS_FRAME_BURST: '2' });
-    const socket = await openSocket(limitedUrl);
+    const { wsUrl: limitedUrl } = await gateway({ WS_FRAMES_PER_MINUTE: '60', WS_FRAME_BURST: '2' });
+    const alice = await newUser(backend);
+    const socket = await TestSocket.open(limitedUrl);
     // Two unauthenticated frames would close the socket (4001); WebSocket pings spend the budget without that.
     socket.ws.ping();
     socket.ws.ping();
     await sleep(100);
-    socket.ws.send(JSON.stringify({ type: 'auth', token: tokenFor(randomUUID(), randomUUID()), deviceId: randomUUID(), id: 'auth-1' }));
+    socket.authenticate(alice.session.accessToken, alice.deviceId, 'auth-1');
     expect(await socket.next('error', (f) => f.ref === 'auth-1')).toMatchObject({ code: 'rate_limited' });
     await sleep(1_100);
-    socket.ws.send(JSON.stringify({ type: 'auth', token: tokenFor(randomUUID(), randomUUID()), deviceId: randomUUID() }));
+    socket.authenticate(alice.session.accessToken, alice.deviceId);
     await socket.next('ready');
-    socket.ws.close();
+    socket.close();
   });
 });
 
 describe('Redis outage', () => {
   it('refuses new sockets with an unavailable error frame and 1013 when the deny-list cannot be read', async () => {
+    const alice = await newUser(backend);
     const privateRedis = await startPrivateRedis();
     try {
-      const { running, wsUrl: url } = await startGateway({ REDIS_URL: privateRedis.url });
-      const before = await ready(tokenFor(randomUUID(), randomUUID()), url);
-      before.ws.close();
+      const { running, wsUrl: url } = await gateway({ REDIS_URL: privateRedis.url });
+      const before = await readySocket(url, alice.session.accessToken, alice.deviceId);
+      before.close();
 
       await privateRedis.kill();
-      const socket = await openSocket(url);
-      socket.ws.send(JSON.stringify({ type: 'auth', token: tokenFor(randomUUID(), randomUUID()), deviceId: randomUUID() }));
+      const socket = await TestSocket.open(url);
+      socket.authenticate(alice.session.accessToken, alice.deviceId);
       expect(await socket.next('error')).toMatchObject({ code: 'unavailable' });
       expect((await socket.closed).code).toBe(1013);
       expect(socket.frames.some((f) => f.type === 'ready')).toBe(false);
