@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { MemberAddedEvent, rpc, rpcResult, subjects } from '@cipherlink/proto';
+import { rpc, rpcResult, subjects, type MemberAddedEvent } from '@cipherlink/proto';
 import { connectNats, createLogger, type Nats } from '@cipherlink/kit';
 import { envelopeV0, newUser, openDm, uuidv7 } from './accounts';
 import { DirectoryHold, untilQueryDone } from './directory-hold';
 import { readySocket, sleep, startGateway, TestSocket, type GatewayUnderTest } from './gateway-under-test';
-import { gatewayTestDatabaseUrl, startBackend, type Backend } from './service-processes';
+import { gatewayTestDatabaseUrl, startBackend, type Backend, type ServiceProcess } from './service-processes';
 
 /**
  * Socket authentication against the real auth, directory and message-store services. PostgreSQL holds the
@@ -51,7 +51,7 @@ function conversationListRequestOf(userId: string): Promise<{ reply: string }> {
   return new Promise((resolve) => {
     const sub = nats.nc.subscribe(rpc.directoryConversationsOfUser.subject, {
       callback: (err, msg) => {
-        if (err || !msg.reply || (msg.json() as { userId?: string }).userId !== userId) return;
+        if (err || !msg.reply || (msg.json() as { userId?: string }).userId?.toLowerCase() !== userId.toLowerCase()) return;
         sub.unsubscribe();
         resolve({ reply: msg.reply });
       },
@@ -59,11 +59,25 @@ function conversationListRequestOf(userId: string): Promise<{ reply: string }> {
   });
 }
 
+/** Watch the directory's answer to that request on its way to the gateway; resolves with the conversation ids. */
+async function answerTo(reply: string): Promise<() => Promise<string[]>> {
+  const answers: unknown[] = [];
+  const sub = nats.nc.subscribe(reply, { max: 1, callback: (_, msg) => void answers.push(msg.json()) });
+  await nats.nc.flush();
+  return async () => {
+    await until('the directory answer', () => answers.length > 0);
+    sub.unsubscribe();
+    const answer = rpcResult(rpc.directoryConversationsOfUser.response).parse(answers[0]);
+    if (!answer.ok) throw new Error(`directory answered ${answer.error.code}`);
+    return answer.data.conversationIds;
+  };
+}
+
 describe('socket authentication', () => {
   it('routes a DM opened while the socket was loading its conversations (member-added during auth)', async () => {
     const [alice, bob] = await Promise.all([newUser(backend), newUser(backend)]);
     const hold = await DirectoryHold.start(db);
-    let paused: (typeof backend.directories)[number] | undefined;
+    let paused: ServiceProcess | undefined;
     let bobGateway: GatewayUnderTest | undefined;
     const socket = await TestSocket.open(gateway.wsUrl);
     try {
@@ -74,23 +88,20 @@ describe('socket authentication', () => {
       // The directory instance that got the request reads alice's conversations now, just before the DM commits,
       // and its answer reaches the gateway only after the DM's member-added events: the instance is paused while
       // its query runs, and the other instance opens the DM.
-      const waiting = await hold.waitingListQuery();
-      paused = backend.directories.find((d) => d.applicationName === waiting.applicationName);
-      const other = backend.directories.find((d) => d !== paused);
-      expect(paused && other).toBeTruthy();
-      paused!.pause();
+      const waiting = await hold.waitingListQuery(backend.directories.map((d) => d.applicationName));
+      paused = backend.directories.find((d) => d.applicationName === waiting.applicationName)!;
+      const other = backend.directories.find((d) => d !== paused)!;
+      paused.pause();
       await hold.release();
       await untilQueryDone(db, waiting.pid);
 
       const added: MemberAddedEvent[] = [];
-      const addedSub = nats.nc.subscribe(subjects.evt.memberAddedAll, { callback: (_, msg) => added.push(MemberAddedEvent.parse(msg.json())) });
-      const answers: unknown[] = [];
-      const answerSub = nats.nc.subscribe(reply, { callback: (_, msg) => answers.push(msg.json()) });
-      await nats.nc.flush();
-      const conversationId = await openDm(alice, bob, other!.url);
+      const addedSub = nats.nc.subscribe(subjects.evt.memberAddedAll, { callback: (_, msg) => void added.push(msg.json<MemberAddedEvent>()) });
+      const listed = await answerTo(reply);
+      const conversationId = await openDm(alice, bob, other.url);
       await until('member-added', () => added.some((e) => e.conversationId === conversationId && e.userId === alice.userId));
       addedSub.unsubscribe();
-      paused!.resume();
+      paused.resume();
       paused = undefined;
 
       await until('ready', () => socket.frames.some((f) => f.type === 'ready'));
@@ -98,9 +109,7 @@ describe('socket authentication', () => {
       expect(socket.frames[0]?.type).toBe('ready');
       expect(socket.frames.find((f) => f.type === 'conversation.added')).toEqual({ type: 'conversation.added', conversationId });
       // The list the gateway got was read before the DM existed: the routing came from the event.
-      await until('the directory answer', () => answers.length > 0);
-      answerSub.unsubscribe();
-      expect(rpcResult(rpc.directoryConversationsOfUser.response).parse(answers[0])).toEqual({ ok: true, data: { conversationIds: [] } });
+      expect(await listed()).toEqual([]);
 
       // And the peer's messages in it are delivered to this socket (bob on another gateway: only alice's routing
       // makes this gateway listen to the DM).
@@ -127,13 +136,17 @@ describe('socket authentication', () => {
     const hold = await DirectoryHold.start(db);
     try {
       const socket = await TestSocket.open(gateway.wsUrl);
+      const asked = conversationListRequestOf(alice.userId);
+      await nats.nc.flush();
       socket.authenticate(alice.session.accessToken, alice.deviceId);
-      await hold.waitingListQuery();
+      const listed = await answerTo((await asked).reply);
+      await hold.waitingListQuery(backend.directories.map((d) => d.applicationName));
       socket.close();
       await socket.closed;
       await sleep(50);
       // The directory answers now, with alice's two conversations.
       await hold.release();
+      expect(await listed()).toHaveLength(2);
       await sleep(200);
       expect(socket.frames.filter((f) => f.type === 'ready')).toEqual([]);
     } finally {

@@ -106,7 +106,7 @@ describe('revoked sessions', () => {
     try {
       const socket = await TestSocket.open(wsUrl);
       socket.authenticate(alice.session.accessToken, alice.deviceId);
-      await hold.waitingListQuery();
+      await hold.waitingListQuery(backend.directories.map((d) => d.applicationName));
       expect((await other.auth('DELETE', `/api/auth/sessions/${alice.session.id}`)).status).toBe(204);
       expect((await socket.closed).code).toBe(WsCloseCode.sessionRevoked);
       expect(socket.frames.some((f) => f.type === 'ready')).toBe(false);

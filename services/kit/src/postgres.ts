@@ -65,6 +65,9 @@ export async function migrate(opts: { databaseUrl: string; dir: string; service:
     migrationsTable: `pgmigrations_${opts.service.replace(/-/g, '_')}`,
     count: Infinity,
     checkOrder: true,
+    // The advisory lock is one for every service; node-pg-migrate's default ('fail') would end a process that starts
+    // while another one (any service) migrates. Wait for it instead.
+    advisoryLockMode: 'wait',
     verbose: false,
     log: (msg: string) => log.debug(msg),
   });
