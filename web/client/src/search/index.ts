@@ -5,5 +5,4 @@
  */
 export { MAX_TOKEN_CHARS, tokenize, wordSpans, type WordSpan } from './tokenize';
 export { DEFAULT_SEARCH_LIMIT, MessageSearchIndex, type SearchDocument, type SearchHit, type SearchOptions } from './message-search-index';
-export { indexDecryptedMessage, type IndexOutcome } from './index-message';
 export { DEFAULT_SNIPPET_CHARS, matchRanges, snippetOf, type TextRange, type TextSnippet } from './snippet';

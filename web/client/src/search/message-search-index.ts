@@ -18,7 +18,7 @@ export interface SearchDocument {
   messageId: string;
   conversationId: string;
   text: string;
-  /** The author; kept so edits and deletes can be checked against it (see index-message.ts). */
+  /** The author (kept across re-indexing of the same message). */
   senderUserId?: string;
   /** Sort key, higher is newer (sequence number or timestamp). Default: the order messages were first added. */
   order?: number;
